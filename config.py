@@ -1,0 +1,125 @@
+"""Configuration read from the environment.
+
+`TRACKER_ENV` picks the class (production by default, so a forgotten setting fails closed).
+Every value a deployment may change comes from an environment variable of the same name.
+"""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("TRACKER_INSTANCE", BASE_DIR / "instance"))
+DEV_SECRET_FILE = INSTANCE_DIR / "dev-secret-key"
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
+
+
+def _default_database_url() -> str:
+    return "sqlite:///" + str(INSTANCE_DIR / "tracker.db")
+
+
+class Config:
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR") or str(INSTANCE_DIR / "evidence")
+    EVIDENCE_MAX_BYTES = _env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
+    # The request limit leaves room for several files and the form around them.
+    MAX_CONTENT_LENGTH = _env_int("MAX_REQUEST_MB", 100) * 1024 * 1024
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
+
+    # Sessions: hours, not Flask's 31 days. Refreshing on each request makes the lifetime an
+    # idle timeout.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("SESSION_HOURS", 12))
+    SESSION_REFRESH_EACH_REQUEST = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_DURATION = PERMANENT_SESSION_LIFETIME
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Exports and role changes ask for the password again after this many minutes.
+    FRESH_LOGIN_MINUTES = _env_int("FRESH_LOGIN_MINUTES", 60)
+
+    PASSWORD_HASH_METHOD = "scrypt"
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "3 per minute")
+    LOCKOUT_THRESHOLD = 10
+    LOCKOUT_MINUTES = 15
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+
+    LANGUAGES = ("en", "ru", "zh")
+    BABEL_DEFAULT_LOCALE = "en"
+    # Times are stored in UTC and shown in the user's zone, or this one.
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Asia/Vladivostok")
+
+    # Map tiles: empty means offline (the bundled country outline only).
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+    MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+
+    DEMO_USERS = False
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEMO_USERS = True
+
+    def __init__(self) -> None:
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = _dev_secret_key()
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+    def __init__(self) -> None:
+        if not self.SECRET_KEY or self.SECRET_KEY.startswith("dev"):
+            raise RuntimeError(
+                "SECRET_KEY must be set to a long random value in production "
+                "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-only-secret"
+    WTF_CSRF_ENABLED = False
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"  # cheap, tests only
+    RATELIMIT_ENABLED = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+
+
+def _dev_secret_key() -> str:
+    """A random key kept in instance/ so development sessions survive restarts."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    if not DEV_SECRET_FILE.exists():
+        DEV_SECRET_FILE.write_text(secrets.token_hex(32))
+        DEV_SECRET_FILE.chmod(0o600)
+    return DEV_SECRET_FILE.read_text().strip()
+
+
+CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "test": TestConfig}
+
+
+def config_from_env():
+    """The config instance named by TRACKER_ENV (production when unset)."""
+    name = os.environ.get("TRACKER_ENV", "production")
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise RuntimeError(f"TRACKER_ENV must be one of {sorted(CONFIGS)}, not {name!r}") from None

@@ -1,0 +1,42 @@
+"""Logout, password change and deactivation really end sessions (security promise 9)."""
+from http.cookies import SimpleCookie
+
+from tests.support.factories import PASSWORD, make_user
+from tracker.models import Role
+
+
+def signed_in_cookie(app, client, username="anna"):
+    with app.app_context():
+        make_user(Role.RANGER, username=username)
+    response = client.post("/login", data={"username": username, "password": PASSWORD})
+    cookie = SimpleCookie(response.headers["Set-Cookie"])
+    return cookie["session"].value
+
+
+def replay(app, cookie_value):
+    other = app.test_client()
+    other.set_cookie("session", cookie_value)
+    return other.get("/")
+
+
+def test_cookie_copied_before_logout_is_refused_after_it(app, client):
+    cookie = signed_in_cookie(app, client)
+    assert replay(app, cookie).status_code == 200
+    client.post("/logout")
+    response = replay(app, cookie)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_password_change_ends_other_sessions_but_keeps_this_one(app, client):
+    cookie = signed_in_cookie(app, client)
+    new = "a brand new long passphrase"
+    response = client.post("/account", data={"pw-current_password": PASSWORD, "pw-new_password": new,
+                                              "pw-confirm": new, "pw-submit": "1"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert replay(app, cookie).status_code == 302
+
+
+def test_logout_needs_post(app, client, login_as):
+    login_as(Role.RANGER)
+    assert client.get("/logout").status_code == 405

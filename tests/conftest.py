@@ -1,0 +1,118 @@
+"""Fixtures shared by the whole suite.
+
+The database is chosen by TEST_DB: `sqlite` (default, a file in a temporary folder) or
+`postgres` (a throwaway cluster started here as a non-root user). The schema is created once
+per session and emptied after every test. No app context is held across requests: tests look at
+the database in a short `with app.app_context():` between requests.
+"""
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from sqlalchemy import text
+
+from config import TestConfig
+from tests.support.factories import make_user
+from tests.support.pgcluster import PostgresUnavailable, temporary_cluster
+from tracker import create_app
+from tracker.extensions import db
+from tracker.i18n_catalogs import compile_all
+from tracker.models import Role
+
+TEST_DB = os.environ.get("TEST_DB", "sqlite")
+
+
+def pytest_report_header(config):
+    return f"database: {TEST_DB}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if TEST_DB == "postgres":
+        try:
+            with temporary_cluster("tracker_test") as url:
+                yield url
+        except PostgresUnavailable as error:
+            if os.environ.get("REQUIRE_POSTGRES") == "1":
+                raise
+            pytest.skip(f"PostgreSQL not available, PostgreSQL suite SKIPPED: {error}")
+    else:
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+def make_config(database_url: str, **overrides):
+    config = TestConfig()
+    config.SQLALCHEMY_DATABASE_URI = database_url
+    config.EVIDENCE_DIR = overrides.pop("EVIDENCE_DIR", None) or config.EVIDENCE_DIR
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    return config
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    compile_all()
+    app = create_app(make_config(database_url))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return True
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path):
+    """Overrides for this test's app: tests may change it before using `app`."""
+    return make_config(database_url, EVIDENCE_DIR=str(tmp_path / "evidence"))
+
+
+@pytest.fixture
+def app(_schema, app_config):
+    app = create_app(app_config)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        empty_all_tables()
+        db.engine.dispose()
+
+
+def empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        with db.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        with db.engine.begin() as conn:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(app, client):
+    """Creates a user with `role` and signs the test client in as that user (no password round
+    trip: login itself is tested in tests/auth)."""
+
+    def login(role: Role | str = Role.RANGER, **fields):
+        with app.app_context():
+            user = make_user(role, **fields)
+            token, user_id = user.session_token, user.id
+        with client.session_transaction() as session:
+            session["_user_id"] = token
+            session["_fresh"] = True
+            session["login_at"] = time.time()
+        return user_id
+
+    return login

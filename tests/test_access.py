@@ -1,0 +1,46 @@
+"""Deny by default (security promise 12): every endpoint needs a login except an allow-list,
+and each role gets exactly the pages it may use."""
+import pytest
+
+from tracker.models import Role
+
+PUBLIC_ENDPOINTS = {"static", "auth.login", "main.healthz", "main.set_language"}
+SAMPLE_ARGS = {"table": "categories", "user_id": 1, "row_id": 1, "filename": "css/app.css"}
+
+
+def concrete_urls(app):
+    for rule in app.url_map.iter_rules():
+        if any(arg not in SAMPLE_ARGS for arg in rule.arguments):
+            raise AssertionError(f"add a sample value for {rule.arguments} ({rule.endpoint})")
+        url = rule.build({arg: SAMPLE_ARGS[arg] for arg in rule.arguments}, append_unknown=False)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, url
+
+
+def test_every_endpoint_requires_login_except_the_allow_list(app, client):
+    open_endpoints = set()
+    for endpoint, method, url in concrete_urls(app):
+        response = client.open(url, method=method)
+        response.close()
+        redirected_to_login = response.status_code == 302 and "/login" in response.headers["Location"]
+        if not redirected_to_login and response.status_code not in (401, 403):
+            open_endpoints.add(endpoint)
+    assert open_endpoints <= PUBLIC_ENDPOINTS, f"answer without login: {open_endpoints - PUBLIC_ENDPOINTS}"
+
+
+ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/reference/categories",
+               "/admin/reference/species/new", "/admin/reference/places"]
+
+
+@pytest.mark.parametrize("role,expected", [(Role.RANGER, 403), (Role.COORDINATOR, 403),
+                                           (Role.MANAGER, 403), (Role.ADMIN, 200)])
+@pytest.mark.parametrize("url", ADMIN_PAGES)
+def test_admin_pages_role_matrix(client, login_as, role, expected, url):
+    login_as(role)
+    assert client.get(url).status_code == expected
+
+
+def test_denials_are_logged(client, login_as, caplog):
+    login_as(Role.RANGER, username="ranger_x")
+    client.get("/admin/users")
+    assert "denied user='ranger_x'" in caplog.text

@@ -1,0 +1,83 @@
+"""The factory, configuration, headers, health check and error pages."""
+import pytest
+
+import config as config_module
+from tracker import create_app
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch):
+    monkeypatch.setattr(config_module.ProductionConfig, "SECRET_KEY", None)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        config_module.ProductionConfig()
+
+
+def test_production_refuses_a_dev_default_key(monkeypatch):
+    monkeypatch.setattr(config_module.ProductionConfig, "SECRET_KEY", "dev")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(config_module.ProductionConfig())
+
+
+def test_production_cookies_are_secure(monkeypatch):
+    monkeypatch.setattr(config_module.ProductionConfig, "SECRET_KEY", "x" * 64)
+    config = config_module.ProductionConfig()
+    assert config.SESSION_COOKIE_SECURE and config.REMEMBER_COOKIE_SECURE
+
+
+def test_tracker_env_chooses_the_config(monkeypatch):
+    monkeypatch.setenv("TRACKER_ENV", "nonsense")
+    with pytest.raises(RuntimeError, match="TRACKER_ENV"):
+        config_module.config_from_env()
+
+
+def test_development_key_is_generated_once_into_instance(monkeypatch, tmp_path):
+    monkeypatch.setattr(config_module, "INSTANCE_DIR", tmp_path)
+    monkeypatch.setattr(config_module, "DEV_SECRET_FILE", tmp_path / "dev-secret-key")
+    monkeypatch.setattr(config_module.DevelopmentConfig, "SECRET_KEY", None)
+    first = config_module.DevelopmentConfig().SECRET_KEY
+    assert len(first) == 64 and first == config_module.DevelopmentConfig().SECRET_KEY
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_have_no_inline_scripts_or_styles(client):
+    body = client.get("/login").get_data(as_text=True)
+    assert "<script>" not in body and "<style" not in body and " style=" not in body
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_not_found_page_is_friendly(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "This page does not exist" in response.get_data(as_text=True)
+
+
+def test_server_error_is_generic_and_rolls_back(app, client):
+    @app.route("/boom")
+    def boom():
+        raise ValueError("secret internal detail")
+
+    app.testing = False  # let the error handler run as in production
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get("/boom")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "secret internal detail" not in body and "Traceback" not in body
+    assert "Something went wrong" in body
+
+
+def test_api_errors_are_json(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.json["status"] == 404

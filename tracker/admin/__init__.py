@@ -1,0 +1,1 @@
+"""User and reference-data administration (admins only)."""

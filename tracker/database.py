@@ -1,0 +1,35 @@
+"""Engine settings that the ORM cannot express."""
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
+    """WAL, foreign keys and a busy timeout on every SQLite connection, and BEGIN IMMEDIATE
+    for transactions of state-changing requests.
+
+    A read-then-write transaction under SQLite's default deferred BEGIN fails with "database is
+    locked" whenever another writer got in between (most of the time under load, see the
+    tooling notes); taking the write lock first makes the busy timeout work. Reads (GET) keep
+    a deferred BEGIN so that dashboards never queue behind each other.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # let the begin hook below emit BEGIN
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        if has_request_context() and request.method in SAFE_METHODS:
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")

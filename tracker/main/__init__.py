@@ -1,0 +1,1 @@
+"""Home page by role, language switching and the health check."""

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from tracker.auth.decorators import login_required_any_role
+from tracker.extensions import db
+from tracker.forms import ActionForm
+from tracker.security import safe_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@login_required_any_role
+def index():
+    """Each role starts where its work is."""
+    return render_template("main/home.html")
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """Switch the interface language; signed-in users keep it as their preference."""
+    lang = request.form.get("lang", "")
+    if ActionForm().validate_on_submit() and lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.language = lang
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+
+
+@bp.route("/healthz")
+def healthz():
+    """Liveness plus a database round trip, for a load balancer."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any database failure means "not ready"
+        current_app.logger.exception("health check failed")
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

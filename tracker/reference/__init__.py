@@ -1,0 +1,1 @@
+"""The region's reference data (categories, species, products, places) and its loader."""
