@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+import time
 
 import click
 from flask import Flask, current_app
@@ -71,6 +72,50 @@ def demo_users_command():
     db.session.commit()
 
 
+@click.command("demo")
+@click.option("--incidents", "count", type=click.IntRange(1, 10_000_000), default=2000, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--if-empty", is_flag=True, help="Do nothing when incidents exist already.")
+@with_appcontext
+def demo_command(count, seed, if_empty):
+    """Generate synthetic incidents over the reference data (seeded, bulk inserted)."""
+    from sqlalchemy import func
+
+    from tracker.incidents.demo import generate
+    from tracker.models import Incident
+
+    if if_empty and db.session.scalar(select(func.count(Incident.id))):
+        click.echo("Incidents exist already; no demo data added.")
+        return
+    started = time.monotonic()
+    try:
+        generate(count, seed, progress=lambda n: n % 100_000 or click.echo(f"  {n:,} incidents", err=True))
+    except LookupError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Generated {count:,} demo incidents in {time.monotonic() - started:.1f} s.")
+
+
+@click.group("audit")
+def audit_group():
+    """The tamper-evident audit trail."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify_command():
+    """Recompute the hash chain; exit 1 and name the first broken event if it does not hold."""
+    from tracker.audit.chain import verify_chain
+
+    report = verify_chain()
+    if report.ok:
+        click.echo(f"Audit chain intact: {report.checked:,} events verified.")
+    else:
+        click.echo(f"Audit chain BROKEN at event {report.broken_id}: {report.reason} "
+                   f"({report.checked:,} events before it verified).", err=True)
+        sys.exit(1)
+
+
 def register(app: Flask) -> None:
-    for command in (seed_reference_command, create_user_command, demo_users_command):
+    for command in (seed_reference_command, create_user_command, demo_users_command, demo_command, audit_group):
         app.cli.add_command(command)

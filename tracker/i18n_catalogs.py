@@ -1,6 +1,6 @@
 """Build-time tooling for the message catalogs (not imported by the running app).
 
-    python -m tracker.i18n_catalogs update    # extract strings, merge into ru/zh .po files
+    python -m tracker.i18n_catalogs update [FEATURE]  # extract strings into ru/zh .po files
     python -m tracker.i18n_catalogs compile   # .po -> .mo (make does this)
     python -m tracker.i18n_catalogs missing   # list strings that still lack a translation
 """
@@ -47,8 +47,12 @@ def load_po(path: Path, lang: str) -> Catalog:
         return read_po(f, locale=lang)
 
 
-def update() -> None:
+def update(only: str | None = None) -> None:
+    """Extract strings into the catalogs (of one feature, e.g. `dashboards`, or `core`)."""
     for directory, files in feature_sources().items():
+        feature = "core" if directory.parent.name == "tracker" else directory.parent.name
+        if only and feature != only:
+            continue
         template = extract(files)
         for lang in TRANSLATED:
             path = po_path(directory, lang)
@@ -97,7 +101,7 @@ def missing() -> list[tuple[str, str, str]]:
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "compile"
     if command == "update":
-        update()
+        update(sys.argv[2] if len(sys.argv) > 2 else None)
     elif command == "compile":
         compile_all()
     elif command == "missing":

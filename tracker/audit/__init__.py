@@ -1,0 +1,1 @@
+"""The tamper-evident audit trail: appending events and verifying the chain."""

@@ -1,0 +1,1 @@
+"""Incident capture: the ranger's form, items, workflow, list and search."""

@@ -1,0 +1,117 @@
+"""The incident filters, parsed once and shared by the list, dashboards, exports and the API.
+
+`FilterForm` reads the query string (GET, no CSRF); `.filters()` gives an `IncidentFilters`
+value that queries apply and that turns back into query-string arguments for drill-down links.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
+
+from tracker.extensions import db
+from tracker.forms import choices
+from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, STATUS_LABELS
+from tracker.models import COUNTRIES, Category, DetectionMethod, IncidentStatus, Place, Product, Species
+
+SORTS = {"occurred": _l("Date of incident"), "created": _l("Date recorded")}
+
+
+@dataclass(frozen=True)
+class IncidentFilters:
+    category: str | None = None          # slug
+    status: str | None = None
+    country: str | None = None
+    place: int | None = None             # a place, or a region with the places inside it
+    species: int | None = None
+    product: int | None = None
+    detection: str | None = None
+    reporter: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str | None = None
+    sensitive: bool | None = None
+    sort: str = "occurred"
+
+    def to_args(self, **changes) -> dict[str, str]:
+        """Query-string arguments (only the set ones), e.g. for a drill-down link."""
+        args = {}
+        for key, value in asdict(replace(self, **changes)).items():
+            if value is None or value == "" or (key == "sort" and value == "occurred"):
+                continue
+            args[key] = value.isoformat() if isinstance(value, date) else ("1" if value is True else str(value))
+        return args
+
+    @property
+    def active(self) -> bool:
+        return any(getattr(self, f.name) not in (None, "") for f in fields(self) if f.name != "sort")
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form whose state lives in the URL
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=200)],
+                    description=_l("Reference, description or location"))
+    category = SelectField(_l("Category"), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])
+    country = SelectField(_l("Country"), validators=[Optional()])
+    place = SelectField(_l("Place"), validators=[Optional()])
+    species = SelectField(_l("Species"), validators=[Optional()])
+    product = SelectField(_l("Product"), validators=[Optional()])
+    detection = SelectField(_l("Detection method"), validators=[Optional()])
+    reporter = IntegerField(_l("Reporter"), validators=[Optional(), NumberRange(min=1)])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+    sensitive = SelectField(_l("Sensitive"), validators=[Optional()])
+    sort = SelectField(_l("Sort by"), validators=[Optional()])
+
+    def __init__(self, formdata, **kwargs):
+        super().__init__(formdata=formdata, **kwargs)
+        any_ = ("", _l("Any"))
+        self.category.choices = choices([any_] + [(c.slug, c.name) for c in _active(Category, Category.position)])
+        self.status.choices = choices([any_] + [(s.value, STATUS_LABELS[s]) for s in IncidentStatus])
+        self.country.choices = choices([any_] + [(c, COUNTRY_LABELS[c]) for c in COUNTRIES])
+        self.place.choices = [*choices([any_])] + place_choices()
+        self.species.choices = choices([any_] + [(s.id, s.name) for s in _active(Species, Species.name_en)])
+        self.product.choices = choices([any_] + [(p.id, p.name) for p in _active(Product, Product.id)])
+        self.detection.choices = choices([any_] + [(d.value, DETECTION_LABELS[d]) for d in DetectionMethod])
+        self.sensitive.choices = choices([any_, ("1", _l("Sensitive only"))])
+        self.sort.choices = choices(SORTS.items())
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date is before the start date."))
+
+    def filters(self) -> IncidentFilters:
+        """The valid part of the query string; invalid values are ignored (and shown as errors)."""
+        self.validate()
+
+        def ok(field, convert=lambda v: v or None):
+            return None if field.errors or field.data in (None, "") else convert(field.data)
+
+        return IncidentFilters(
+            category=ok(self.category), status=ok(self.status), country=ok(self.country),
+            place=ok(self.place, int), species=ok(self.species, int), product=ok(self.product, int),
+            detection=ok(self.detection), reporter=ok(self.reporter), date_from=ok(self.date_from),
+            date_to=ok(self.date_to), q=ok(self.q, lambda v: v.strip() or None),
+            sensitive=True if ok(self.sensitive) == "1" else None, sort=ok(self.sort) or "occurred")
+
+
+def _active(model, order):
+    return db.session.scalars(select(model).where(model.active.is_(True)).order_by(order)).all()
+
+
+def place_choices():
+    """Places grouped by country, regions before the protected areas inside them."""
+    places = db.session.scalars(select(Place).where(Place.active.is_(True))
+                                .order_by(Place.country, Place.kind.desc(), Place.name_en)).all()
+    result = []
+    for place in places:
+        result += choices([(place.id, place.name)], optgroup=str(COUNTRY_LABELS.get(place.country, place.country)))
+    return result

@@ -1,0 +1,144 @@
+"""Statements over incidents. They return `Select`s, so the list paginates, the exports stream
+and the dashboards aggregate the very same filtered set."""
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.extensions import db
+from tracker.incidents.filters import IncidentFilters
+from tracker.models import Category, Incident, IncidentItem, Place, Role, User, aware
+from tracker.reporting_time import start_of_day_utc
+
+SORT_COLUMNS = {"occurred": Incident.occurred_at, "created": Incident.created_at}
+
+
+def visible_to(stmt: Select, user: User) -> Select:
+    """Record-level access: rangers see their unit's incidents (their own if they have no unit)."""
+    if user.role is Role.RANGER:
+        if user.unit:
+            return stmt.where(Incident.unit == user.unit)
+        return stmt.where(Incident.reporter_id == user.id)
+    return stmt
+
+
+def can_view(user: User, incident: Incident) -> bool:
+    if user.role is not Role.RANGER:
+        return True
+    return incident.unit == user.unit if user.unit else incident.reporter_id == user.id
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def apply_filters(stmt: Select, f: IncidentFilters) -> Select:
+    """Add the WHERE clauses of `f` to a statement that selects from incidents."""
+    if f.category:
+        stmt = stmt.where(Incident.category_id == select(Category.id).where(Category.slug == f.category)
+                          .scalar_subquery())
+    if f.status:
+        stmt = stmt.where(Incident.status == f.status)
+    if f.country:
+        stmt = stmt.where(Incident.country == f.country)
+    if f.place:
+        inside = select(Place.id).where(or_(Place.id == f.place, Place.parent_id == f.place))
+        stmt = stmt.where(Incident.place_id.in_(inside))
+    if f.detection:
+        stmt = stmt.where(Incident.detection_method == f.detection)
+    if f.reporter:
+        stmt = stmt.where(Incident.reporter_id == f.reporter)
+    if f.sensitive:
+        stmt = stmt.where(Incident.sensitive.is_(True))
+    if f.date_from:
+        stmt = stmt.where(Incident.occurred_at >= start_of_day_utc(f.date_from))
+    if f.date_to:
+        stmt = stmt.where(Incident.occurred_at < start_of_day_utc(f.date_to + timedelta(days=1)))
+    if f.species or f.product:
+        item = [IncidentItem.incident_id == Incident.id]
+        if f.species:
+            item.append(IncidentItem.species_id == f.species)
+        if f.product:
+            item.append(IncidentItem.product_id == f.product)
+        stmt = stmt.where(exists().where(*item))
+    if f.q:
+        pattern = f"%{escape_like(f.q)}%"
+        stmt = stmt.where(or_(Incident.ref.ilike(pattern, escape="\\"),
+                              Incident.description.ilike(pattern, escape="\\"),
+                              Incident.location_text.ilike(pattern, escape="\\")))
+    return stmt
+
+
+def incidents_stmt(f: IncidentFilters, user: User) -> Select:
+    """Incidents matching `f` that `user` may see, newest first (by the chosen sort)."""
+    column = SORT_COLUMNS.get(f.sort, Incident.occurred_at)
+    stmt = visible_to(apply_filters(select(Incident), f), user)
+    return stmt.order_by(column.desc(), Incident.id.desc())
+
+
+def count_incidents(f: IncidentFilters, user: User) -> int:
+    stmt = visible_to(apply_filters(select(func.count(Incident.id)), f), user)
+    return db.session.scalar(stmt)
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+def encode_cursor(sort_value: datetime, incident_id: int, direction: str) -> str:
+    raw = json.dumps([aware(sort_value).astimezone(timezone.utc).isoformat(), incident_id, direction])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None):
+    """(datetime, id, 'next'|'prev') or None for a missing or malformed cursor."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, incident_id, direction = json.loads(raw)
+        if direction not in ("next", "prev"):
+            return None
+        return aware(datetime.fromisoformat(value)).astimezone(timezone.utc), int(incident_id), direction
+    except (ValueError, TypeError):
+        return None
+
+
+def keyset_page(f: IncidentFilters, user: User, cursor: str | None, per_page: int = 50) -> Page:
+    """One page of the list by keyset: as fast deep in the list as on the first page.
+
+    A `next` cursor is the last row of the page before; a `prev` cursor the first row of the
+    page after (walked backwards and reversed).
+    """
+    column = SORT_COLUMNS.get(f.sort, Incident.occurred_at)
+    stmt = visible_to(apply_filters(select(Incident), f), user)
+    position = decode_cursor(cursor)
+    backwards = position is not None and position[2] == "prev"
+    if position:
+        value, incident_id, _ = position
+        if backwards:
+            stmt = stmt.where(or_(column > value, and_(column == value, Incident.id > incident_id)))
+        else:
+            stmt = stmt.where(or_(column < value, and_(column == value, Incident.id < incident_id)))
+    order = (column.asc(), Incident.id.asc()) if backwards else (column.desc(), Incident.id.desc())
+    stmt = stmt.options(joinedload(Incident.category), joinedload(Incident.place),
+                        selectinload(Incident.items).joinedload(IncidentItem.product))
+    rows = list(db.session.scalars(stmt.order_by(*order).limit(per_page + 1)))
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if backwards:
+        rows.reverse()
+    sort_attr = "occurred_at" if column is Incident.occurred_at else "created_at"
+    has_next = (more and not backwards) or backwards
+    has_prev = (position is not None and not backwards) or (backwards and more)
+    next_cursor = encode_cursor(getattr(rows[-1], sort_attr), rows[-1].id, "next") if rows and has_next else None
+    prev_cursor = encode_cursor(getattr(rows[0], sort_attr), rows[0].id, "prev") if rows and has_prev else None
+    return Page(rows, next_cursor, prev_cursor)

@@ -1,0 +1,111 @@
+"""Writing incidents: one place where an incident, its items, its reference number, its
+sensitivity flag and its audit event are changed together, inside the caller's transaction."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import insert, select, update
+
+from tracker.audit import chain
+from tracker.extensions import db
+from tracker.models import (Incident, IncidentItem, IncidentStatus, Place, ReferenceCounter, Species, User, aware,
+                            utcnow)
+
+# Facts compared for the audit trail's field-level before/after.
+AUDITED_FIELDS = ("category_id", "occurred_at", "place_id", "country", "lat", "lon", "location_text", "description",
+                  "patrol_ref", "detection_method", "suspects", "arrests", "estimated_value", "currency",
+                  "seizure_reason", "transport_mode", "concealment", "origin_country", "transit_countries",
+                  "destination_country", "offender_nationalities", "disposal")
+
+
+@dataclass
+class ItemData:
+    product_id: int
+    species_id: int | None
+    quantity: Decimal
+    unit: str
+    notes: str = ""
+
+
+def next_reference(year: int) -> str:
+    """INC-<year>-<6 digits>, from a per-year counter that only goes up.
+
+    The counter row is updated in the caller's transaction, so concurrent writers queue on it
+    (SQLite: BEGIN IMMEDIATE; PostgreSQL: the row lock) and never get the same number.
+    """
+    updated = db.session.execute(update(ReferenceCounter).where(ReferenceCounter.year == year)
+                                 .values(last_number=ReferenceCounter.last_number + 1)
+                                 .returning(ReferenceCounter.last_number)).scalar()
+    if updated is None:
+        db.session.execute(insert(ReferenceCounter).values(year=year, last_number=1))
+        updated = 1
+    return f"INC-{year}-{updated:06d}"
+
+
+def is_sensitive(items: list[ItemData]) -> bool:
+    species_ids = {item.species_id for item in items if item.species_id}
+    if not species_ids:
+        return False
+    species = db.session.scalars(select(Species).where(Species.id.in_(species_ids)))
+    return any(s.is_sensitive for s in species)
+
+
+def _country_of(place_id: int | None) -> str | None:
+    return db.session.scalar(select(Place.country).where(Place.id == place_id)) if place_id else None
+
+
+def _snapshot(incident: Incident) -> dict:
+    facts = {name: getattr(incident, name) for name in AUDITED_FIELDS}
+    facts["occurred_at"] = aware(incident.occurred_at)
+    facts["items"] = [_item_snapshot(i) for i in incident.items]
+    return chain.jsonable(facts)
+
+
+def _item_snapshot(item) -> dict:
+    return {"product_id": item.product_id, "species_id": item.species_id,
+            "quantity": str(Decimal(item.quantity).normalize()), "unit": item.unit, "notes": item.notes or ""}
+
+
+def _set_items(incident: Incident, items: list[ItemData]) -> None:
+    incident.items = [IncidentItem(position=n, product_id=i.product_id, species_id=i.species_id,
+                                   quantity=i.quantity, unit=i.unit, notes=i.notes) for n, i in enumerate(items)]
+    incident.sensitive = is_sensitive(items)
+
+
+def create_incident(facts: dict, items: list[ItemData], reporter: User, status: IncidentStatus) -> Incident:
+    """Add a new incident with its items and its 'create' audit event (not committed)."""
+    now = utcnow()
+    incident = Incident(ref=next_reference(now.year), reporter_id=reporter.id, unit=reporter.unit,
+                        reported_at=now, status=status, **facts)
+    incident.country = _country_of(incident.place_id) or facts.get("country")
+    _set_items(incident, items)
+    db.session.add(incident)
+    db.session.flush()
+    chain.record("create", reporter, "incident", incident.id, incident.id,
+                 {"ref": incident.ref, "status": status.value, "after": _snapshot(incident)})
+    return incident
+
+
+def update_incident(incident: Incident, facts: dict, items: list[ItemData], editor: User) -> dict:
+    """Apply an edit; records field-level before/after. Returns the changes ({} if none)."""
+    before = _snapshot(incident)
+    incident.updated_at = utcnow()  # always dirties the row, so the version counter moves
+    for name, value in facts.items():
+        setattr(incident, name, value)
+    incident.country = _country_of(incident.place_id) or incident.country
+    if [_item_snapshot(i) for i in incident.items] != [_item_snapshot(i) for i in items]:
+        _set_items(incident, items)
+    db.session.flush()
+    after = _snapshot(incident)
+    changes = {key: {"before": before[key], "after": after[key]} for key in after if before[key] != after[key]}
+    if changes:
+        chain.record("edit", editor, "incident", incident.id, incident.id, changes)
+    return changes
+
+
+def occurred_in_future(value: datetime, tolerance_minutes: int = 10) -> bool:
+    from datetime import timedelta
+
+    return aware(value) > utcnow() + timedelta(minutes=tolerance_minutes)
