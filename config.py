@@ -32,6 +32,10 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR") or str(INSTANCE_DIR / "evidence")
     EVIDENCE_MAX_BYTES = _env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
+    # Reports: XLSX/PDF files above this many rows are built in the background, into this folder.
+    REPORTS_SYNC_MAX_ROWS = _env_int("REPORTS_SYNC_MAX_ROWS", 50000)
+    REPORTS_DIR = os.environ.get("REPORTS_DIR") or str(INSTANCE_DIR / "exports")
+    REPORTS_KEEP_HOURS = _env_int("REPORTS_KEEP_HOURS", 24)
     # The request limit leaves room for several files and the form around them.
     MAX_CONTENT_LENGTH = _env_int("MAX_REQUEST_MB", 100) * 1024 * 1024
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

@@ -19,7 +19,7 @@ from tests.support.pgcluster import PostgresUnavailable, temporary_cluster
 from tracker import create_app
 from tracker.extensions import db
 from tracker.i18n_catalogs import compile_all
-from tracker.models import Role
+from tracker.models import Role, User
 
 TEST_DB = os.environ.get("TEST_DB", "sqlite")
 
@@ -105,9 +105,10 @@ def login_as(app, client):
     """Creates a user with `role` and signs the test client in as that user (no password round
     trip: login itself is tested in tests/auth)."""
 
-    def login(role: Role | str = Role.RANGER, **fields):
+    def login(role: Role | str | int = Role.RANGER, **fields):
+        """A role creates a new user; an int signs in the existing user with that id."""
         with app.app_context():
-            user = make_user(role, **fields)
+            user = db.session.get(User, role) if isinstance(role, int) else make_user(role, **fields)
             token, user_id = user.session_token, user.id
         with client.session_transaction() as session:
             session["_user_id"] = token

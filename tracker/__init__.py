@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import errors, i18n, navigation, security
+from tracker import errors, i18n, navigation, security, templating
 from tracker.database import install_sqlite_pragmas
 from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -39,6 +39,7 @@ def create_app(config=None) -> Flask:
     security.register(app)
     i18n.register(app)
     navigation.register(app)
+    templating.register(app)
     from tracker import cli
 
     cli.register(app)
@@ -61,9 +62,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tracker.admin.views import bp as admin_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.dashboards.views import bp as dashboards_bp
+    from tracker.evidence.views import bp as evidence_bp
+    from tracker.incidents.routes import bp as incidents_bp
     from tracker.main.views import bp as main_bp
+    from tracker.reports.routes import bp as reports_bp
 
-    for bp in (main_bp, auth_bp, admin_bp):
+    for bp in (main_bp, auth_bp, admin_bp, incidents_bp, evidence_bp, reports_bp, dashboards_bp):
         app.register_blueprint(bp)
 
 

@@ -81,6 +81,7 @@ def demo_command(count, seed, if_empty):
     """Generate synthetic incidents over the reference data (seeded, bulk inserted)."""
     from sqlalchemy import func
 
+    from tracker.dashboards.rollups import rebuild as rebuild_rollups
     from tracker.incidents.demo import generate
     from tracker.models import Incident
 
@@ -92,6 +93,7 @@ def demo_command(count, seed, if_empty):
         generate(count, seed, progress=lambda n: n % 100_000 or click.echo(f"  {n:,} incidents", err=True))
     except LookupError as error:
         raise click.ClickException(str(error)) from None
+    rebuild_rollups(db.session)  # bulk inserts bypass the ORM events that keep the rollups current
     db.session.commit()
     click.echo(f"Generated {count:,} demo incidents in {time.monotonic() - started:.1f} s.")
 

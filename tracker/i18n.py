@@ -57,15 +57,8 @@ def select_timezone() -> str | None:
 
 
 def register(app: Flask) -> None:
-    from flask_babel import format_datetime, get_locale
-
-    from tracker.labels import ROLE_LABELS, label
-    from tracker.models import utcnow
+    from flask_babel import get_locale
 
     @app.context_processor
     def language_context():
         return {"language_names": LANGUAGE_NAMES, "current_language": str(get_locale() or "en")[:2]}
-
-    app.add_template_global(lambda role: label(ROLE_LABELS, role), "role_label")
-    app.add_template_global(utcnow, "now_utc")
-    app.add_template_filter(lambda value: format_datetime(value, "short") if value else "", "datetime_short")

@@ -20,9 +20,9 @@ def test_phone_menu_opens_and_signs_out(live_server, new_page):
     page = new_page()
     sign_in(page, live_server, Role.ADMIN)
     page.click("details.menu > summary")
-    assert page.locator("nav .menu-items").get_by_role("link", name="Users").is_visible()
+    assert page.locator("details.menu .menu-items").get_by_role("link", name="Users").is_visible()
     screenshot(page, "menu-open-390")
-    page.get_by_role("button", name="Sign out").click()
+    page.locator("details.menu").get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{live_server}/login")
     page.goto(f"{live_server}/")
     assert "/login" in page.url

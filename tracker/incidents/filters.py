@@ -11,15 +11,25 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, STATUS_LABELS
-from tracker.models import COUNTRIES, Category, DetectionMethod, IncidentStatus, Place, Product, Species
+from tracker.models import (COUNTRIES, OPEN_STATUSES, VERIFIED_STATUSES, Category, DetectionMethod, IncidentStatus,
+                            Place, Product, Species)
 
 SORTS = {"occurred": _l("Date of incident"), "created": _l("Date recorded")}
+# A status filter may also name a group of statuses (the dashboards count these).
+STATUS_GROUPS = {"open": (_l("Open (not closed or rejected)"), OPEN_STATUSES),
+                 "verified-or-later": (_l("Verified, under investigation or closed"), VERIFIED_STATUSES)}
+
+
+def status_values(code: str) -> tuple[str, ...]:
+    """The stored statuses that a status filter value stands for."""
+    group = STATUS_GROUPS.get(code)
+    return tuple(s.value for s in group[1]) if group else (code,)
 
 
 @dataclass(frozen=True)
@@ -75,7 +85,8 @@ class FilterForm(FlaskForm):
         super().__init__(formdata=formdata, **kwargs)
         any_ = ("", _l("Any"))
         self.category.choices = choices([any_] + [(c.slug, c.name) for c in _active(Category, Category.position)])
-        self.status.choices = choices([any_] + [(s.value, STATUS_LABELS[s]) for s in IncidentStatus])
+        self.status.choices = choices([any_] + [(s.value, STATUS_LABELS[s]) for s in IncidentStatus]
+                                      + [(code, label) for code, (label, _) in STATUS_GROUPS.items()])
         self.country.choices = choices([any_] + [(c, COUNTRY_LABELS[c]) for c in COUNTRIES])
         self.place.choices = [*choices([any_])] + place_choices()
         self.species.choices = choices([any_] + [(s.id, s.name) for s in _active(Species, Species.name_en)])
@@ -111,7 +122,7 @@ def place_choices():
     """Places grouped by country, regions before the protected areas inside them."""
     places = db.session.scalars(select(Place).where(Place.active.is_(True))
                                 .order_by(Place.country, Place.kind.desc(), Place.name_en)).all()
-    result = []
-    for place in places:
-        result += choices([(place.id, place.name)], optgroup=str(COUNTRY_LABELS.get(place.country, place.country)))
-    return result
+    return [SelectChoice(value=str(place.id), label=place.name,
+                         optgroup=str(COUNTRY_LABELS.get(place.country, place.country)),
+                         render_kw={"data-lat": place.lat, "data-lon": place.lon} if place.lat is not None else {})
+            for place in places]

@@ -11,7 +11,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
-from tracker.incidents.filters import IncidentFilters
+from tracker.incidents.filters import IncidentFilters, status_values
 from tracker.models import Category, Incident, IncidentItem, Place, Role, User, aware
 from tracker.reporting_time import start_of_day_utc
 
@@ -43,7 +43,7 @@ def apply_filters(stmt: Select, f: IncidentFilters) -> Select:
         stmt = stmt.where(Incident.category_id == select(Category.id).where(Category.slug == f.category)
                           .scalar_subquery())
     if f.status:
-        stmt = stmt.where(Incident.status == f.status)
+        stmt = stmt.where(Incident.status.in_(status_values(f.status)))
     if f.country:
         stmt = stmt.where(Incident.country == f.country)
     if f.place:

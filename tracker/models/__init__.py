@@ -8,6 +8,7 @@ from tracker.models.incidents import (CURRENCIES, OPEN_STATUSES, VERIFIED_STATUS
                                       Incident, IncidentItem, IncidentStatus, Outcome, ReferenceCounter)
 from tracker.models.reference import (CITES_APPENDICES, COUNTRIES, IUCN_CATEGORIES, SENSITIVE_IUCN, UNITS, Category,
                                       Place, PlaceKind, Product, ProductScope, Species, SpeciesGroup)
+from tracker.models.rollups import ALL_COUNTRIES, ALL_PLACES, ALL_STATUSES, NO_PLACE, IncidentRollup
 
 __all__ = [
     "Role", "User", "new_session_token", "GENESIS_HASH", "AuditEvent", "AuditHead", "LocalizedNameMixin", "aware",
@@ -15,4 +16,5 @@ __all__ = [
     "DuplicateLink", "Incident", "IncidentItem", "IncidentStatus", "Outcome", "ReferenceCounter",
     "CITES_APPENDICES", "COUNTRIES", "IUCN_CATEGORIES", "SENSITIVE_IUCN", "UNITS", "Category", "Place", "PlaceKind",
     "Product", "ProductScope", "Species", "SpeciesGroup",
+    "ALL_COUNTRIES", "ALL_PLACES", "ALL_STATUSES", "NO_PLACE", "IncidentRollup",
 ]

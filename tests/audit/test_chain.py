@@ -1,0 +1,61 @@
+"""The audit trail is tamper-evident: `flask audit verify` names the first broken event."""
+from sqlalchemy import text, update
+
+from tests.support.factories import make_user
+from tests.support.incidents import make_incident, seed
+from tracker.extensions import db
+from tracker.models import AuditEvent, Role
+
+
+def three_incidents(app):
+    seed(app)
+    with app.app_context():
+        author = make_user(Role.RANGER)
+        for n in range(3):
+            make_incident(author.id, description=f"incident {n}")
+
+
+def test_intact_chain_verifies(app, runner):
+    three_incidents(app)
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "3 events verified" in result.output
+
+
+def test_row_changed_in_sql_is_detected(app, runner):
+    three_incidents(app)
+    with app.app_context():
+        db.session.execute(update(AuditEvent).where(AuditEvent.id == 2).values(actor_name="someone-else"))
+        db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and "BROKEN at event 2" in result.output
+
+
+def test_changed_details_are_detected(app, runner):
+    three_incidents(app)
+    with app.app_context():
+        db.session.execute(update(AuditEvent).where(AuditEvent.id == 1).values(changes={"ref": "forged"}))
+        db.session.commit()
+    assert "BROKEN at event 1" in runner.invoke(args=["audit", "verify"]).output
+
+
+def test_deleted_event_is_detected(app, runner):
+    three_incidents(app)
+    with app.app_context():
+        db.session.execute(text("DELETE FROM audit_events WHERE id = 2"))
+        db.session.commit()
+    assert "BROKEN at event 2" in runner.invoke(args=["audit", "verify"]).output
+
+
+def test_deleted_last_event_is_detected(app, runner):
+    three_incidents(app)
+    with app.app_context():
+        db.session.execute(text("DELETE FROM audit_events WHERE id = 3"))
+        db.session.commit()
+    assert "BROKEN at event 3" in runner.invoke(args=["audit", "verify"]).output
+
+
+def test_demo_data_verifies(app, runner):
+    seed(app)
+    assert runner.invoke(args=["demo", "--incidents", "300", "--seed", "2"]).exit_code == 0
+    make = runner.invoke(args=["audit", "verify"])
+    assert "300 events verified" in make.output

@@ -1,0 +1,170 @@
+"""A category dashboard's numbers, added up from the rows of queries.dashboard_rows().
+
+Each figure carries the filter changes that turn the dashboard's filters into the list of the
+incidents behind it ("drill-down"), so that the list's count equals the figure.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from tracker.dashboards.months import month_range
+from tracker.dashboards.queries import Row
+from tracker.incidents.filters import IncidentFilters, status_values
+from tracker.models import VERIFIED_STATUSES, IncidentStatus, Place, PlaceKind
+
+TOP = 10
+VERIFIED = {s.value for s in VERIFIED_STATUSES}
+
+
+@dataclass
+class Figure:
+    """A labelled number; `drill` holds the filter changes for its list, None if it has none."""
+
+    key: object
+    label: str
+    count: int | Decimal
+    drill: dict | None
+    incidents: int = 0
+
+
+@dataclass
+class Summary:
+    incidents: int = 0
+    arrests: int = 0
+    verified: Figure | None = None
+    quantities: list[Figure] = field(default_factory=list)
+    trend: list[Figure] = field(default_factory=list)
+    by_status: list[Figure] = field(default_factory=list)
+    by_detection: list[Figure] = field(default_factory=list)
+    by_country: list[Figure] = field(default_factory=list)
+    by_protected_area: list[Figure] = field(default_factory=list)
+    by_region: list[Figure] = field(default_factory=list)
+    top_products: list[Figure] = field(default_factory=list)
+    top_species: list[Figure] = field(default_factory=list)
+    products_by_unit: dict[str, list[Figure]] = field(default_factory=dict)
+    species_by_unit: dict[str, list[Figure]] = field(default_factory=dict)
+
+    @property
+    def verified_share(self) -> float | None:
+        return self.verified.count / self.incidents if self.incidents and self.verified else None
+
+
+@dataclass
+class Names:
+    """Labels of stored codes and reference rows, in the user's language."""
+
+    status: dict
+    detection: dict
+    country: dict
+    products: dict
+    species: dict
+    places: dict[int, Place]
+    unit: dict
+
+
+def _totals(rows: list[Row], dimension: str) -> dict[str, list[int]]:
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        if row.dimension == dimension:
+            totals[row.value][0] += row.incidents
+            totals[row.value][1] += row.quantity_milli
+    return totals
+
+
+def _ranked(totals: dict[str, list[int]], label, drill, limit: int | None = None) -> list[Figure]:
+    figures = [Figure(value, label(value), counts[0], drill(value)) for value, counts in totals.items() if counts[0]]
+    figures.sort(key=lambda f: (-f.count, f.label))
+    return figures[:limit] if limit else figures
+
+
+def _by_unit(totals: dict[str, list[int]], label, drill_key: str) -> dict[str, list[Figure]]:
+    """Top items by quantity, separately for every unit of measure."""
+    grouped: dict[str, list[Figure]] = defaultdict(list)
+    for value, (incidents, milli) in totals.items():
+        ref, unit = value.split(":", 1)
+        grouped[unit].append(Figure(ref, label(ref), Decimal(milli) / 1000, {drill_key: int(ref)}, incidents))
+    return {unit: sorted(figures, key=lambda f: (-f.count, f.label))[:TOP] for unit, figures in sorted(grouped.items())}
+
+
+def _narrower_place(place_id: int, f: IncidentFilters, places: dict[int, Place]) -> int:
+    """The place to filter on for a row of the place breakdowns: the row's own place, unless the
+    dashboard is already filtered to a place inside it."""
+    if f.place and f.place != place_id and places.get(f.place) and places[f.place].parent_id == place_id:
+        return f.place
+    return place_id
+
+
+def _verified(by_status: dict[str, list[int]], f: IncidentFilters) -> Figure:
+    count = sum(counts[0] for status, counts in by_status.items() if status in VERIFIED)
+    selected = set(status_values(f.status)) if f.status else None
+    if selected is None:
+        drill = {"status": "verified-or-later"}
+    elif selected <= VERIFIED or not selected & VERIFIED:
+        drill = {}  # the filtered incidents are all verified, or none is
+    else:
+        drill = None
+    return Figure("verified", "", count, drill)
+
+
+def summarise(rows: list[Row], f: IncidentFilters, window: tuple[int | None, int | None], names: Names) -> Summary:
+    """Every figure of a category dashboard; `window` is the first and last month of the trend
+    (None: as far as there are incidents)."""
+    summary = Summary()
+    by_status = _totals(rows, "status")
+    summary.incidents = sum(counts[0] for counts in by_status.values())
+    summary.arrests = sum(row.arrests for row in rows if row.dimension == "status")
+    summary.verified = _verified(by_status, f)
+    summary.by_status = [Figure(s.value, names.status[s], by_status.get(s.value, [0])[0], {"status": s.value})
+                         for s in IncidentStatus if not f.status or s.value in status_values(f.status)]
+
+    monthly: dict[int, int] = defaultdict(int)
+    for row in rows:
+        if row.dimension == "status":
+            monthly[row.month] += row.incidents
+    first, last = window
+    first, last = first or min(monthly, default=None), last or max(monthly, default=None)
+    if first and last:
+        summary.trend = [Figure(month, str(month), monthly.get(month, 0), {"month": month})
+                         for month in month_range(first, last)]
+
+    summary.by_detection = _ranked(_totals(rows, "detection"), lambda v: names.detection.get(v, v),
+                                   lambda v: {"detection": v})
+    summary.by_country = _ranked(_totals(rows, "country"), lambda v: names.country.get(v, v),
+                                 lambda v: {"country": v} if v else None)
+    _places(summary, _totals(rows, "place"), f, names)
+    summary.top_products = _ranked(_totals(rows, "product"), lambda v: names.products.get(v, v),
+                                   lambda v: {"product": int(v)}, TOP)
+    summary.top_species = _ranked(_totals(rows, "species"), lambda v: names.species.get(v, v),
+                                  lambda v: {"species": int(v)}, TOP)
+    summary.products_by_unit = _by_unit(_totals(rows, "product_unit"), lambda v: names.products.get(v, v), "product")
+    summary.species_by_unit = _by_unit(_totals(rows, "species_unit"), lambda v: names.species.get(v, v), "species")
+    per_unit: dict[str, Decimal] = defaultdict(Decimal)
+    for value, (_, milli) in _totals(rows, "product_unit").items():
+        per_unit[value.split(":", 1)[1]] += Decimal(milli) / 1000
+    summary.quantities = [Figure(unit, names.unit.get(unit, unit), amount, {}) for unit, amount in
+                          sorted(per_unit.items())]
+    return summary
+
+
+def _places(summary: Summary, by_place: dict[str, list[int]], f: IncidentFilters, names: Names) -> None:
+    areas: dict[int, int] = defaultdict(int)
+    regions: dict[int, int] = defaultdict(int)
+    for value, (count, _) in by_place.items():
+        place = names.places.get(int(value))
+        if place is None:
+            regions[0] += count  # no place given
+        elif place.kind is PlaceKind.PROTECTED_AREA:
+            areas[place.id] += count
+            regions[place.parent_id or 0] += count
+        else:
+            regions[place.id] += count
+
+    def figure(place_id: int, count: int) -> Figure:
+        place = names.places.get(place_id)
+        drill = {"place": _narrower_place(place_id, f, names.places)} if place else None
+        return Figure(place_id, place.name if place else "", count, drill)
+
+    summary.by_protected_area = sorted((figure(p, n) for p, n in areas.items() if n), key=lambda x: (-x.count, x.label))
+    summary.by_region = sorted((figure(p, n) for p, n in regions.items() if n), key=lambda x: (-x.count, x.label))

@@ -1,0 +1,197 @@
+"""The incident form: facts, items by product, position, and the trade fields of the CITES report."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from flask_babel import get_timezone, lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (DateTimeLocalField, DecimalField, FieldList, FormField, HiddenField, IntegerField,
+                     MultipleFileField, SelectField, StringField, SubmitField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from tracker.extensions import db
+from tracker.forms import OptionalSelectField, choices
+from tracker.incidents.coordinates import CoordinateError, parse_part, split_pair
+from tracker.incidents.filters import place_choices
+from tracker.labels import DETECTION_LABELS, UNIT_LABELS
+from tracker.models import CURRENCIES, UNITS, Category, DetectionMethod, Product, Species, utcnow
+
+EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+FUTURE_TOLERANCE_MINUTES = 10
+COORDINATE_REASONS = {
+    "unreadable": _l("Not a coordinate we can read. Use decimal degrees (43.1083) or degrees, minutes, "
+                     "seconds (43°06'30\"N)."),
+    "minutes and seconds must be below 60": _l("Minutes and seconds must be below 60."),
+    "hemisphere letter does not fit": _l("This hemisphere letter belongs to the other coordinate."),
+    "out of range": _l("Out of range: latitude is between -90 and 90, longitude between -180 and 180."),
+}
+
+
+class CoordinateField(StringField):
+    """Keeps what the user typed; `.value` is the parsed decimal degrees (or None)."""
+
+    def __init__(self, label=None, axis="lat", **kwargs):
+        super().__init__(label, **kwargs)
+        self.axis = axis
+        self.value = None
+
+    def pre_validate(self, form):
+        self.value = None
+        text = (self.data or "").strip()
+        if not text:
+            return
+        try:
+            self.value = parse_part(text, self.axis)
+        except CoordinateError as error:
+            raise ValidationError(COORDINATE_REASONS[str(error)]) from None
+
+
+class ItemForm(FlaskForm):
+    class Meta:
+        csrf = False  # part of the incident form, which carries the token
+
+    product = SelectField(_l("Product"), validators=[InputRequired(_l("Choose what was found or seized."))])
+    species = OptionalSelectField(_l("Species"))
+    quantity = DecimalField(_l("Quantity"), places=None, validators=[
+        InputRequired(_l("Enter a quantity.")),
+        NumberRange(max=10**9, message=_l("This quantity is too large."))])
+    unit = SelectField(_l("Unit"))
+    notes = StringField(_l("Notes"), validators=[Length(max=500)])
+
+    def validate_quantity(self, field):
+        if field.data is not None and field.data <= 0:
+            raise ValidationError(_l("The quantity must be greater than zero."))
+
+    def fill_choices(self, products, species):
+        self.product.choices = choices([("", _l("Choose…"))]) + [
+            *[choice for p in products for choice in _product_choice(p)]]
+        self.species.choices = choices([("", _l("Not applicable / unknown"))] + [(s.id, s.name) for s in species])
+        self.unit.choices = choices((u, UNIT_LABELS[u]) for u in UNITS)
+
+
+def _product_choice(product):
+    from wtforms import SelectChoice
+
+    return [SelectChoice(value=str(product.id), label=product.name, render_kw={"data-unit": product.default_unit})]
+
+
+TRADE_FIELDS = ("seizure_reason", "transport_mode", "concealment", "origin_country", "transit_countries",
+                "destination_country", "offender_nationalities", "disposal")
+
+
+class IncidentForm(FlaskForm):
+    client_uuid = HiddenField()
+    version = HiddenField()
+    category = SelectField(_l("Category"), validators=[InputRequired(_l("Choose a category."))])
+    occurred_at = DateTimeLocalField(_l("When it happened"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                     validators=[InputRequired(_l("Enter the date and time."))])
+    place = OptionalSelectField(_l("Protected area or region"))
+    lat = CoordinateField(_l("Latitude"), axis="lat", render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    lon = CoordinateField(_l("Longitude"), axis="lon", render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    location_text = StringField(_l("Location description"), validators=[Length(max=500)],
+                                description=_l("Landmarks, road, river, compartment number…"))
+    description = TextAreaField(_l("What happened"), validators=[Length(max=10000)], render_kw={"rows": 5})
+    patrol_ref = StringField(_l("Patrol reference"), validators=[Length(max=100)])
+    detection_method = SelectField(_l("How it was detected"), validators=[InputRequired()])
+    suspects = IntegerField(_l("Suspects"), default=0, validators=[
+        InputRequired(_l("Enter a number (0 if none).")), NumberRange(min=0, max=10000)])
+    arrests = IntegerField(_l("Arrests"), default=0, validators=[
+        InputRequired(_l("Enter a number (0 if none).")), NumberRange(min=0, max=10000)])
+    estimated_value = DecimalField(_l("Estimated value"), places=2, validators=[
+        Optional(), NumberRange(min=0, max=10**12)])
+    currency = OptionalSelectField(_l("Currency"))
+    seizure_reason = StringField(_l("Reason for seizure"), validators=[Length(max=300)])
+    transport_mode = StringField(_l("Mode of transport"), validators=[Length(max=100)])
+    concealment = StringField(_l("Method of concealment"), validators=[Length(max=300)])
+    origin_country = StringField(_l("Country of origin"), validators=[Length(max=100)])
+    transit_countries = StringField(_l("Countries of transit"), validators=[Length(max=300)])
+    destination_country = StringField(_l("Country of destination"), validators=[Length(max=100)])
+    offender_nationalities = StringField(_l("Nationality of offenders"), validators=[Length(max=300)])
+    disposal = StringField(_l("Disposal of specimens"), validators=[Length(max=300)])
+    items = FieldList(FormField(ItemForm), min_entries=1, max_entries=50)
+    files = MultipleFileField(_l("Photos and documents"),
+                              description=_l("JPEG, PNG or WebP photos and PDF documents."))
+    add_item = SubmitField(_l("Add item"))
+    save_draft = SubmitField(_l("Save as draft"))
+    submit = SubmitField(_l("Submit for review"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        categories = db.session.scalars(select(Category).where(Category.active.is_(True)).order_by(Category.position))
+        self.category.choices = choices([("", _l("Choose…"))]) + [
+            *[c for cat in categories for c in choices([(cat.slug, cat.name)])]]
+        self.place.choices = choices([("", _l("Not in a listed area"))]) + place_choices()
+        self.detection_method.choices = choices((d.value, DETECTION_LABELS[d]) for d in DetectionMethod)
+        self.currency.choices = choices([("", "—")] + [(c, c) for c in CURRENCIES])
+        products = db.session.scalars(select(Product).where(Product.active.is_(True)).order_by(Product.id)).all()
+        species = db.session.scalars(select(Species).where(Species.active.is_(True)).order_by(Species.name_en)).all()
+        for entry in self.items:
+            entry.form.fill_choices(products, species)
+        self._products, self._species = products, species
+        if not self.client_uuid.data:
+            self.client_uuid.data = str(uuid.uuid4())
+
+    def append_item(self) -> None:
+        self.items.append_entry()
+        self.items[-1].form.fill_choices(self._products, self._species)
+
+    def remove_item(self, index: int) -> None:
+        kept = [entry.data for n, entry in enumerate(self.items) if n != index] or [{}]
+        while len(self.items):
+            self.items.pop_entry()
+        for data in kept:
+            self.items.append_entry(data)
+            self.items[-1].form.fill_choices(self._products, self._species)
+
+    def split_pasted_pair(self) -> None:
+        """A pair pasted into the latitude box (`43°06'30"N 131°27'E`) fills both boxes."""
+        if self.lat.data and not self.lon.data:
+            pair = split_pair(self.lat.data)
+            if pair:
+                self.lat.data, self.lon.data = pair[0].strip(), pair[1].strip()
+
+    def validate_occurred_at(self, field):
+        if field.data is None:
+            return
+        instant = self.occurred_at_utc()
+        if instant < EARLIEST:
+            raise ValidationError(_l("The date cannot be before 1990."))
+        if (instant - utcnow()).total_seconds() > FUTURE_TOLERANCE_MINUTES * 60:
+            raise ValidationError(_l("The date is in the future."))
+
+    def validate_arrests(self, field):
+        if field.data is not None and self.suspects.data is not None and field.data > self.suspects.data:
+            raise ValidationError(_l("There cannot be more arrests than suspects."))
+
+    def validate_lon(self, field):
+        if bool((self.lat.data or "").strip()) != bool((field.data or "").strip()):
+            raise ValidationError(_l("Enter both latitude and longitude, or neither."))
+
+    def validate_currency(self, field):
+        if self.estimated_value.data is not None and not field.data:
+            raise ValidationError(_l("Choose the currency of the estimated value."))
+
+    def occurred_at_utc(self) -> datetime:
+        """The entered wall-clock time is in the user's time zone."""
+        return self.occurred_at.data.replace(tzinfo=get_timezone()).astimezone(timezone.utc)
+
+    def facts(self) -> dict:
+        """Incident column values from the validated form."""
+        category_id = db.session.scalar(select(Category.id).where(Category.slug == self.category.data))
+        values = {
+            "category_id": category_id, "occurred_at": self.occurred_at_utc(),
+            "place_id": int(self.place.data) if self.place.data else None,
+            "lat": self.lat.value, "lon": self.lon.value,
+            "location_text": _text(self.location_text), "description": _text(self.description),
+            "patrol_ref": _text(self.patrol_ref), "detection_method": DetectionMethod(self.detection_method.data),
+            "suspects": self.suspects.data, "arrests": self.arrests.data,
+            "estimated_value": self.estimated_value.data, "currency": self.currency.data or None,
+        }
+        values.update({name: _text(getattr(self, name)) for name in TRADE_FIELDS})
+        return values
+
+
+def _text(field) -> str:
+    return (field.data or "").strip()

@@ -1,0 +1,36 @@
+"""Readable before/after values for the incident page's history (the audit trail stores ids)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import format_datetime
+
+from tracker.extensions import db
+from tracker.incidents.blueprint import bp
+from tracker.labels import DETECTION_LABELS, UNIT_LABELS, label
+from tracker.models import Category, DetectionMethod, Place, Product, Species
+
+REFERENCE_FIELDS = {"category_id": Category, "place_id": Place}
+
+
+@bp.app_template_global("change_value")
+def change_value(field: str, value) -> str:
+    if value in (None, "", []):
+        return "—"
+    if field in REFERENCE_FIELDS:
+        row = db.session.get(REFERENCE_FIELDS[field], value)
+        return row.name if row else str(value)
+    if field == "occurred_at":
+        return format_datetime(datetime.fromisoformat(value), "short")
+    if field == "detection_method":
+        return label(DETECTION_LABELS, DetectionMethod(value))
+    if field == "items":
+        return "; ".join(_item_text(item) for item in value)
+    return str(value)
+
+
+def _item_text(item: dict) -> str:
+    product = db.session.get(Product, item["product_id"])
+    species = db.session.get(Species, item["species_id"]) if item.get("species_id") else None
+    text = f"{product.name if product else item['product_id']} {item['quantity']} {label(UNIT_LABELS, item['unit'])}"
+    return f"{text} ({species.name})" if species else text

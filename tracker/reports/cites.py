@@ -1,0 +1,135 @@
+"""The CITES annual illegal trade report: one row per seizure and species/specimen, for one year
+(1 January to 31 December in the reporting time zone).
+
+`CITES_COLUMNS` is the whole mapping from our records to the Secretariat's columns, in order:
+when the Secretariat's template changes, this list is the one place to follow it. Values are in
+English (the report goes to the Secretariat, whatever the interface language).
+
+Which rows belong (also in the README): items whose species is listed in a CITES Appendix, of
+incidents that a coordinator has verified (verified, under investigation or closed), that are
+either in the "trafficking" category (trade and seizures) or have a reason for seizure recorded.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Iterator
+
+from sqlalchemy import Float, Select, String, cast, func, or_, select, type_coerce
+
+from tracker.extensions import db
+from tracker.incidents.queries import visible_to
+from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, OUTCOME_LABELS, label
+from tracker.models import VERIFIED_STATUSES, Category, Incident, IncidentItem, Place, Product, Species, User
+from tracker.reporting_time import start_of_day_utc, utc_offset
+from tracker.reports.columns import Column, neutralise
+from tracker.reports.rows import utc_naive
+
+SEIZURE_CATEGORY = "trafficking"
+CITES_UNITS = {"pcs": ""}  # a number of specimens has no unit in CITES reports
+
+
+@dataclass(frozen=True)
+class CitesColumn(Column):
+    value: Callable = lambda row: ""
+
+
+def _joined(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+def _location(r) -> str:
+    return _joined(r.place_name, label(COUNTRY_LABELS, r.country) if r.country else "", r.location_text)
+
+
+def _value(r) -> str:
+    return f"{r.estimated_value:.2f} {r.currency or ''}".strip() if r.estimated_value is not None else ""
+
+
+def _additional(r) -> str:
+    shared = f"estimated value is for the whole seizure ({r.seizure_rows} rows)" if r.seizure_rows > 1 and \
+        r.estimated_value is not None else ""
+    return _joined(f"Tracker reference {r.ref}", shared, r.notes)
+
+
+CITES_COLUMNS = (
+    CitesColumn("Date of seizure", "date", 12, lambda r: r.seizure_date),
+    CitesColumn("Species (scientific name)", "text", 28, lambda r: r.scientific_name),
+    CitesColumn("CITES Appendix", "code", 9, lambda r: r.cites_appendix),
+    CitesColumn("Description of specimen", "text", 14, lambda r: r.cites_term or r.product_name),
+    CitesColumn("Quantity", "quantity", 10, lambda r: r.quantity),
+    CitesColumn("Unit", "code", 8, lambda r: CITES_UNITS.get(r.unit, r.unit)),
+    CitesColumn("Reason for seizure", "text", 22, lambda r: r.seizure_reason),
+    CitesColumn("Location of seizure", "text", 36, _location),
+    CitesColumn("Detection method", "text", 18, lambda r: label(DETECTION_LABELS, r.detection_method)),
+    CitesColumn("Mode of transport", "text", 16, lambda r: r.transport_mode),
+    CitesColumn("Method of concealment", "text", 20, lambda r: r.concealment),
+    CitesColumn("Country of origin", "text", 14, lambda r: r.origin_country),
+    CitesColumn("Countries of transit", "text", 16, lambda r: r.transit_countries),
+    CitesColumn("Country of destination", "text", 14, lambda r: r.destination_country),
+    CitesColumn("Nationality of offenders", "text", 16, lambda r: r.offender_nationalities),
+    CitesColumn("Legal or administrative action and penalty", "text", 30,
+                lambda r: _joined(label(OUTCOME_LABELS, r.outcome) if r.outcome else "", r.penalty)),
+    CitesColumn("Disposal of specimens", "text", 20, lambda r: r.disposal),
+    CitesColumn("Estimated value", "text", 16, _value),
+    CitesColumn("Additional information", "text", 40, _additional),
+)
+CITES_HEADER = [c.name for c in CITES_COLUMNS]
+
+
+def cites_stmt(year: int, user: User) -> Select:
+    """The report's rows for `year`, oldest seizure first."""
+    seizure_category = select(Category.id).where(Category.slug == SEIZURE_CATEGORY).scalar_subquery()
+    stmt = (
+        select(Incident.ref, Incident.occurred_at, Incident.country, Incident.location_text,
+               type_coerce(Incident.detection_method, String).label("detection_method"), Incident.seizure_reason,
+               Incident.transport_mode, Incident.concealment, Incident.origin_country, Incident.transit_countries,
+               Incident.destination_country, Incident.offender_nationalities,
+               type_coerce(Incident.outcome, String).label("outcome"), Incident.penalty, Incident.disposal,
+               cast(Incident.estimated_value, Float).label("estimated_value"), Incident.currency,
+               Place.name_en.label("place_name"), Species.scientific_name, Species.cites_appendix,
+               Product.name_en.label("product_name"), Product.cites_term,
+               cast(IncidentItem.quantity, Float).label("quantity"), IncidentItem.unit, IncidentItem.notes,
+               func.count().over(partition_by=Incident.id).label("seizure_rows"))
+        .join(IncidentItem, IncidentItem.incident_id == Incident.id)
+        .join(Species, Species.id == IncidentItem.species_id)
+        .join(Product, Product.id == IncidentItem.product_id)
+        .outerjoin(Place, Place.id == Incident.place_id)
+        .where(Species.cites_appendix.in_(("I", "II", "III")), Incident.status.in_(VERIFIED_STATUSES),
+               or_(Incident.category_id == seizure_category, Incident.seizure_reason != ""),
+               Incident.occurred_at >= start_of_day_utc(date(year, 1, 1)),
+               Incident.occurred_at < start_of_day_utc(date(year + 1, 1, 1)))
+    )
+    return visible_to(stmt, user).order_by(Incident.occurred_at, Incident.id, IncidentItem.position, IncidentItem.id)
+
+
+class _Row:
+    """A result row plus the seizure date in the reporting zone, for the column functions."""
+
+    def __init__(self, row, offset):
+        self._row, self.seizure_date = row, (utc_naive(row.occurred_at) + offset).date()
+
+    def __getattr__(self, name):
+        return getattr(self._row, name)
+
+
+def cites_rows(year: int, user: User) -> Iterator[list]:
+    """Typed cells in the order of CITES_COLUMNS, text neutralised against formula injection."""
+    offset = utc_offset()
+    result = db.session.connection().execution_options(yield_per=1000).execute(cites_stmt(year, user))
+    try:
+        for row in result:
+            wrapped = _Row(row, offset)
+            yield [_cell(column, column.value(wrapped)) for column in CITES_COLUMNS]
+    finally:
+        result.close()
+
+
+def _cell(column: CitesColumn, value):
+    if column.kind == "text":
+        return neutralise(value or "")
+    return value
+
+
+def cites_count(year: int, user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(cites_stmt(year, user).order_by(None).subquery()))

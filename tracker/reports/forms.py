@@ -1,0 +1,62 @@
+"""The export page's forms: the incident list's filters plus a format, and the CITES year."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import SelectField
+from wtforms.validators import Optional
+
+from tracker.extensions import db
+from tracker.forms import choices
+from tracker.incidents.filters import FilterForm
+from tracker.models import Incident, utcnow
+from tracker.reporting_time import local_date
+
+FORMATS = {
+    "csv": _l("CSV: one row per item"),
+    "csv-excel": _l("CSV for Excel (UTF-8 with byte-order mark)"),
+    "xlsx": _l("Excel workbook (XLSX): incidents and items sheets"),
+    "geojson": _l("GeoJSON: one point per incident, for GIS"),
+    "pdf": _l("PDF: management summary"),
+}
+
+FORMAT_NAMES = {"csv": "CSV", "csv-excel": _l("CSV for Excel"), "xlsx": "XLSX", "geojson": "GeoJSON", "pdf": "PDF"}
+
+
+class ReportForm(FilterForm):
+    format = SelectField(_l("Format"), validators=[Optional()])
+
+    def __init__(self, formdata, **kwargs):
+        super().__init__(formdata, **kwargs)
+        self.format.choices = choices(FORMATS.items())
+
+    @property
+    def chosen_format(self) -> str:
+        return self.format.data if self.format.data in FORMATS else "csv"
+
+
+class CitesForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form
+
+    year = SelectField(_l("Year"), validators=[Optional()])
+
+    def __init__(self, formdata, **kwargs):
+        super().__init__(formdata=formdata, **kwargs)
+        years = report_years()
+        self.year.choices = choices((y, y) for y in years)
+        if self.year.data not in [str(y) for y in years]:
+            self.year.data = str(years[1] if len(years) > 1 else years[0])  # last year: the report is due in October
+
+    @property
+    def chosen_year(self) -> int:
+        return int(self.year.data)
+
+
+def report_years() -> list[int]:
+    """This year back to the year of the oldest incident (the reporting zone's years)."""
+    oldest = db.session.scalar(select(func.min(Incident.occurred_at)))
+    this_year = local_date(utcnow()).year
+    first = min(local_date(oldest).year, this_year) if oldest else this_year - 1
+    return list(range(this_year, first - 1, -1))

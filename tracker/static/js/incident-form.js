@@ -1,0 +1,67 @@
+// The incident form without page reloads: add and remove item rows, preselect the product's
+// unit, and show the trade fields for the categories that use them. Without JavaScript the
+// same buttons re-render the form on the server.
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-incident-form]");
+  if (!form) return;
+  var list = form.querySelector("[data-item-list]");
+
+  function renumber() {
+    list.querySelectorAll("[data-item-row]").forEach(function (row, index) {
+      row.querySelectorAll("[name], [id], label[for]").forEach(function (el) {
+        ["name", "id", "for"].forEach(function (attr) {
+          var value = el.getAttribute(attr);
+          if (value) el.setAttribute(attr, value.replace(/^items-\d+-/, "items-" + index + "-"));
+        });
+        if (el.matches("[data-remove-item]")) el.value = String(index);
+      });
+      row.querySelector("[data-item-number]").textContent = String(index + 1);
+      var remove = row.querySelector("[data-remove-item]");
+      if (remove) remove.hidden = list.children.length === 1;
+    });
+  }
+
+  function presetUnit(select) {
+    var option = select.selectedOptions[0];
+    var unit = select.closest("[data-item-row]").querySelector("select[id$='-unit']");
+    if (option && option.dataset.unit && unit) unit.value = option.dataset.unit;
+  }
+
+  form.addEventListener("click", function (event) {
+    var add = event.target.closest("[data-add-item]");
+    var remove = event.target.closest("[data-remove-item]");
+    if (add) {
+      event.preventDefault();
+      var rows = list.querySelectorAll("[data-item-row]");
+      var copy = rows[rows.length - 1].cloneNode(true);
+      copy.querySelectorAll("input").forEach(function (input) { input.value = ""; });
+      copy.querySelectorAll("select").forEach(function (select) { select.selectedIndex = 0; });
+      copy.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });
+      copy.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+      list.appendChild(copy);
+      renumber();
+      copy.querySelector("select").focus();
+    } else if (remove && list.children.length > 1) {
+      event.preventDefault();
+      remove.closest("[data-item-row]").remove();
+      renumber();
+    }
+  });
+
+  form.addEventListener("change", function (event) {
+    if (event.target.matches("select[id$='-product']")) presetUnit(event.target);
+    if (event.target.id === "category") toggleTradeFields();
+  });
+
+  function toggleTradeFields() {
+    var category = form.querySelector("#category").value;
+    form.querySelectorAll("[data-show-for-category]").forEach(function (section) {
+      var hasValues = Array.prototype.some.call(section.querySelectorAll("input"), function (i) { return i.value; });
+      section.hidden = section.getAttribute("data-show-for-category") !== category && !hasValues;
+    });
+  }
+
+  renumber();
+  toggleTradeFields();
+})();

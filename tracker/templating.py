@@ -1,0 +1,78 @@
+"""Filters and globals every template may use: labels for stored codes, numbers and dates in
+the user's language."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Flask
+from flask_babel import format_datetime, format_decimal, lazy_gettext as _l
+
+from tracker.labels import (COUNTRY_LABELS, DETECTION_LABELS, OUTCOME_LABELS, ROLE_LABELS, STATUS_LABELS,
+                            UNIT_LABELS, label)
+from tracker.models import DetectionMethod, IncidentStatus, Outcome, utcnow
+
+FIELD_LABELS = {
+    "category_id": _l("Category"), "occurred_at": _l("When it happened"), "place_id": _l("Place"),
+    "country": _l("Country"), "lat": _l("Latitude"), "lon": _l("Longitude"),
+    "location_text": _l("Location description"), "description": _l("What happened"),
+    "patrol_ref": _l("Patrol reference"), "detection_method": _l("How it was detected"), "suspects": _l("Suspects"),
+    "arrests": _l("Arrests"), "estimated_value": _l("Estimated value"), "currency": _l("Currency"),
+    "items": _l("Items"), "seizure_reason": _l("Reason for seizure"), "transport_mode": _l("Mode of transport"),
+    "concealment": _l("Method of concealment"), "origin_country": _l("Country of origin"),
+    "transit_countries": _l("Countries of transit"), "destination_country": _l("Country of destination"),
+    "offender_nationalities": _l("Nationality of offenders"), "disposal": _l("Disposal of specimens"),
+}
+AUDIT_ACTIONS = {
+    "create": _l("recorded"), "edit": _l("edited"), "status": _l("changed the status"),
+    "evidence_upload": _l("added evidence"), "evidence_download": _l("downloaded evidence"),
+    "duplicate": _l("marked a duplicate"), "delete": _l("deleted"), "export": _l("exported"),
+}
+
+
+def quantity(value) -> str:
+    """12.500 -> '12.5' (in the user's number format), never scientific notation."""
+    if value is None:
+        return ""
+    number = Decimal(value).normalize()
+    return format_decimal(number, format="#,##0.###")
+
+
+def filesize(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def money(value, currency: str | None) -> str:
+    return f"{format_decimal(value, format='#,##0.##')} {currency or ''}".strip()
+
+
+def _enum_label(mapping, enum_class):
+    def lookup(code):
+        try:
+            return label(mapping, enum_class(code))
+        except ValueError:
+            return str(code or "")
+    return lookup
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(quantity, "quantity")
+    app.add_template_filter(filesize, "filesize")
+    app.add_template_filter(money, "money")
+    app.add_template_filter(lambda value: format_datetime(value, "short") if value else "", "datetime_short")
+    helpers = {
+        "role_label": lambda role: label(ROLE_LABELS, role),
+        "status_label": _enum_label(STATUS_LABELS, IncidentStatus),
+        "detection_label": _enum_label(DETECTION_LABELS, DetectionMethod),
+        "outcome_label": _enum_label(OUTCOME_LABELS, Outcome),
+        "unit_label": lambda unit: label(UNIT_LABELS, unit),
+        "country_label": lambda code: label(COUNTRY_LABELS, code),
+        "field_label": lambda name: label(FIELD_LABELS, name),
+        "audit_action_label": lambda action: label(AUDIT_ACTIONS, action),
+        "now_utc": utcnow,
+    }
+    for name, helper in helpers.items():
+        app.add_template_global(helper, name)
