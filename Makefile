@@ -25,6 +25,7 @@ run: $(VENV)/.installed translations
 	$(FLASK) seed-reference
 	@echo "Demo users (passwords are shown once, on the first run only):"
 	@$(FLASK) demo-users
+	$(FLASK) demo --if-empty --incidents $(DEMO_INCIDENTS)
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.installed translations test-sqlite test-postgres test-browser

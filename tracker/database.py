@@ -33,3 +33,13 @@ def install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def dialect_insert(table):
+    """INSERT with ON CONFLICT support (PostgreSQL and SQLite 3.24+ both have it)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from tracker.extensions import db
+
+    module = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return module.insert(table)

@@ -10,6 +10,7 @@ from typing import Iterator
 
 from sqlalchemy import select
 
+from tracker.database import dialect_insert
 from tracker.extensions import db
 from tracker.models import GENESIS_HASH, AuditEvent, AuditHead, User, aware, utcnow
 
@@ -40,12 +41,11 @@ def event_hash(event_id: int, occurred_at: datetime, actor_id, actor_name: str, 
 
 
 def _locked_head() -> AuditHead:
-    head = db.session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
-    if head is None:  # a database made by create_all (tests) has no row yet
-        head = AuditHead(id=1, last_event_id=0, last_hash=GENESIS_HASH)
-        db.session.add(head)
-        db.session.flush()
-    return head
+    # The migration creates the row; a database made by create_all (tests) gets it here.
+    db.session.execute(dialect_insert(AuditHead).values(id=1, last_event_id=0, last_hash=GENESIS_HASH)
+                       .on_conflict_do_nothing(index_elements=[AuditHead.id]))
+    return db.session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update()
+                             .execution_options(populate_existing=True))
 
 
 def record(action: str, actor: User | None, entity_type: str, entity_id: int | None = None,

@@ -11,6 +11,7 @@ from wtforms import (DateTimeLocalField, DecimalField, FieldList, FormField, Hid
                      MultipleFileField, SelectField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from tracker.evidence.widgets import stage_attributes
 from tracker.extensions import db
 from tracker.forms import OptionalSelectField, choices
 from tracker.incidents.coordinates import CoordinateError, parse_part, split_pair
@@ -132,6 +133,7 @@ class IncidentForm(FlaskForm):
         self._products, self._species = products, species
         if not self.client_uuid.data:
             self.client_uuid.data = str(uuid.uuid4())
+        self.files.render_kw = stage_attributes()  # upload at once, keep EXIF offers
 
     def append_item(self) -> None:
         self.items.append_entry()

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 
 from tracker.audit import chain
+from tracker.database import dialect_insert
 from tracker.extensions import db
 from tracker.models import (Incident, IncidentItem, IncidentStatus, Place, ReferenceCounter, Species, User, aware,
                             utcnow)
@@ -35,13 +36,11 @@ def next_reference(year: int) -> str:
     The counter row is updated in the caller's transaction, so concurrent writers queue on it
     (SQLite: BEGIN IMMEDIATE; PostgreSQL: the row lock) and never get the same number.
     """
-    updated = db.session.execute(update(ReferenceCounter).where(ReferenceCounter.year == year)
-                                 .values(last_number=ReferenceCounter.last_number + 1)
-                                 .returning(ReferenceCounter.last_number)).scalar()
-    if updated is None:
-        db.session.execute(insert(ReferenceCounter).values(year=year, last_number=1))
-        updated = 1
-    return f"INC-{year}-{updated:06d}"
+    stmt = dialect_insert(ReferenceCounter).values(year=year, last_number=1)
+    stmt = stmt.on_conflict_do_update(index_elements=[ReferenceCounter.year],
+                                      set_={"last_number": ReferenceCounter.last_number + 1})
+    number = db.session.execute(stmt.returning(ReferenceCounter.last_number)).scalar_one()
+    return f"INC-{year}-{number:06d}"
 
 
 def is_sensitive(items: list[ItemData]) -> bool:

@@ -7,6 +7,9 @@ from sqlalchemy import text
 from tracker.auth.decorators import login_required_any_role
 from tracker.extensions import db
 from tracker.forms import ActionForm
+from tracker.incidents.filters import IncidentFilters
+from tracker.incidents.queries import count_incidents, incidents_stmt
+from tracker.models import Role
 from tracker.security import safe_next
 
 bp = Blueprint("main", __name__)
@@ -15,8 +18,17 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required_any_role
 def index():
-    """Each role starts where its work is."""
-    return render_template("main/home.html")
+    """Each role starts where its work is: rangers at their latest incidents and the form,
+    coordinators at what awaits review, managers at reports and dashboards."""
+    context = {}
+    if current_user.role in (Role.RANGER, Role.COORDINATOR):
+        recent = incidents_stmt(IncidentFilters(), current_user).limit(5)
+        context["recent"] = db.session.scalars(recent).all()
+    if current_user.role is Role.COORDINATOR:
+        context["awaiting_review"] = count_incidents(IncidentFilters(status="submitted"), current_user)
+    if current_user.role is Role.RANGER:
+        context["my_drafts"] = count_incidents(IncidentFilters(status="draft", reporter=current_user.id), current_user)
+    return render_template("main/home.html", **context)
 
 
 @bp.route("/language", methods=["POST"])
