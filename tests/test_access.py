@@ -6,7 +6,7 @@ from tracker.models import Role
 
 PUBLIC_ENDPOINTS = {"static", "auth.login", "main.healthz", "main.set_language"}
 SAMPLE_ARGS = {"table": "categories", "user_id": 1, "row_id": 1, "filename": "css/app.css",
-               "incident_id": 1, "evidence_id": 1, "token": "x", "job_id": "x" * 22}
+               "incident_id": 1, "evidence_id": 1, "token": "x", "job_id": "x" * 22, "slug": "poaching"}
 
 
 def concrete_urls(app):

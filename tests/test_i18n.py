@@ -31,3 +31,23 @@ def test_reference_names_follow_the_language(app, client, login_as):
     login_as("admin", language="zh")
     body = client.get("/admin/reference/places/1").get_data(as_text=True)
     assert "<html lang=\"zh\"" in body
+
+
+def test_a_string_has_one_translation_across_catalogs():
+    """Flask-Babel merges the feature catalogs into one dictionary, so a string translated two
+    ways would silently show one of them everywhere; give such strings distinct msgids."""
+    from tracker.i18n import TRANSLATED, feature_sources
+    from tracker.i18n_catalogs import load_po, po_path
+
+    for lang in TRANSLATED:
+        seen = {}
+        for directory in feature_sources():
+            path = po_path(directory, lang)
+            if not path.exists():
+                continue
+            for message in load_po(path, lang):
+                if message.id and message.string:
+                    seen.setdefault(message.id if isinstance(message.id, str) else message.id[0], set()).add(
+                        message.string if isinstance(message.string, str) else message.string[0])
+        clashes = {msgid: strings for msgid, strings in seen.items() if len(strings) > 1}
+        assert clashes == {}, f"{lang}: {clashes}"

@@ -1,5 +1,7 @@
 """Engine settings that the ORM cannot express."""
-from flask import has_request_context, request
+from functools import wraps
+
+from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -29,10 +31,22 @@ def install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        if has_request_context() and request.method in SAFE_METHODS:
+        if has_request_context() and request.method in SAFE_METHODS and not g.get("writes_on_get"):
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def writes_on_get(view):
+    """Mark a GET view that writes (an audited download): on SQLite its transaction takes the
+    write lock at BEGIN, like a POST's. Put it above the role check, which already reads."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        g.writes_on_get = True
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def dialect_insert(table):

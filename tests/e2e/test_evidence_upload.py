@@ -17,7 +17,8 @@ FORM = """
   <div class="field"><label for="occurred_at">When</label><input type="datetime-local" id="occurred_at"></div>
   <div class="field"><label for="lat">Latitude</label><input id="lat"></div>
   <div class="field"><label for="lon">Longitude</label><input id="lon"></div>
-  <div class="field"><label for="files">Photos and documents</label><input type="file" id="files" name="files" multiple></div>
+  <div class="field"><label for="files">Photos and documents</label>
+    <input type="file" id="files" name="files" multiple></div>
   <div data-pending-list></div>
   <button type="submit">Save</button>
 </form>
@@ -53,14 +54,15 @@ def test_a_photo_is_staged_and_its_exif_offered(live_server, live_app, new_page,
     open_form(page, live_server, live_app)
     pick(page, ("trap.jpg", files.jpeg(color="#456")), ("act.pdf", files.pdf()), ("page.jpg", files.HTML))
     page.wait_for_selector(".evidence-offer")
-    page.wait_for_function("document.querySelectorAll('.evidence-chip progress').length === 0")
+    page.wait_for_selector(".evidence-chip progress", state="detached")
     assert page.input_value("#files") == ""  # not posted again with the form
     tokens = page.eval_on_selector_all("input[name=pending_evidence]", "nodes => nodes.map(n => n.value)")
     assert len(tokens) == 2
     offer = page.locator(".evidence-offer").inner_text()
     assert "Photo taken 2026-11-20 14:03 at 43.1012, 131.4521" in offer
     assert "page.jpg: this type of file is not accepted." in page.locator(".evidence-chip.is-error").inner_text()
-    page.wait_for_function("document.querySelector('img.evidence-chip-thumb').naturalWidth > 0")
+    page.wait_for_load_state("networkidle")  # wait_for_function would need 'unsafe-eval' under the CSP
+    assert page.eval_on_selector("img.evidence-chip-thumb", "img => img.naturalWidth") > 0
     screenshot(page, f"evidence-staged-{width}")
     changes = []
     page.expose_function("noteChange", lambda field_id: changes.append(field_id))
@@ -102,7 +104,8 @@ def test_submitting_while_uploading_waits(live_server, live_app, new_page):
     page.route("**/evidence/stage", lambda route: None)  # the upload never finishes
     pick(page, ("trap.jpg", files.jpeg(color="#abc")))
     page.click("#test-form button[type=submit]")
-    assert page.locator("#test-form .field-error").inner_text() == "Please wait until the files have finished uploading."
+    warning = page.locator("#test-form .field-error").inner_text()
+    assert warning == "Please wait until the files have finished uploading."
     assert page.url == f"{live_server}/"
 
 
@@ -128,18 +131,38 @@ def incident_with_evidence(live_app) -> int:
         return incident.id
 
 
-@pytest.mark.parametrize("viewport,width", [(PHONE, 390), (DESKTOP, 1280)])
-def test_gallery_on_the_incident_page(live_server, live_app, new_page, viewport, width):
+@pytest.mark.parametrize("viewport,name,locale", [(PHONE, "390", "en-US"), (DESKTOP, "1280", "en-US"),
+                                                  (PHONE, "zh-390", "zh-CN"), (DESKTOP, "ru-1280", "ru-RU")])
+def test_gallery_on_the_incident_page(live_server, live_app, new_page, viewport, name, locale):
     incident_id = incident_with_evidence(live_app)
-    page = new_page(viewport=viewport)
+    page = new_page(viewport=viewport, locale=locale)
     sign_in(page, live_server, Role.COORDINATOR)
     page.goto(f"{live_server}/incidents/{incident_id}")
     cards = page.locator(".evidence-card")
     assert cards.count() == 3
-    page.wait_for_function("[...document.querySelectorAll('.evidence-preview img')].every(i => i.naturalWidth > 0)")
+    page.wait_for_load_state("networkidle")
+    assert page.eval_on_selector_all(".evidence-preview img", "imgs => imgs.every(img => img.naturalWidth > 0)")
     page.locator(".evidence-gallery").scroll_into_view_if_needed()
-    screenshot(page, f"evidence-gallery-{width}")
+    screenshot(page, f"evidence-gallery-{name}")
     with page.expect_download() as download:
         cards.nth(1).locator(".evidence-name").click()
     assert download.value.suggested_filename == "протокол изъятия.pdf"
+    assert not has_horizontal_scroll(page) and page.csp_violations == []
+
+
+def test_ranger_adds_a_file_on_the_incident_page(live_server, live_app, new_page):
+    incident_id = incident_with_evidence(live_app)
+    page = new_page(viewport=PHONE)
+    sign_in(page, live_server, Role.RANGER)
+    page.goto(f"{live_server}/incidents/{incident_id}")
+    page.set_input_files(".evidence-upload-form input[type=file]", files=[
+        {"name": "second-snare.jpg", "mimeType": "image/jpeg", "buffer": files.jpeg(color="#5a3")},
+        {"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": files.HTML}])
+    page.locator(".evidence-upload-form").get_by_role("button", name="Upload").click()
+    page.wait_for_url(f"{live_server}/incidents/{incident_id}")
+    assert page.locator(".evidence-card").count() == 4
+    flashes = page.locator(".flash").all_inner_texts()
+    assert flashes[0].startswith("notes.jpg: this type of file is not accepted.")
+    assert flashes[1].startswith("1 file added to INC-")
+    screenshot(page, "evidence-added-390")
     assert not has_horizontal_scroll(page) and page.csp_violations == []

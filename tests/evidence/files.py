@@ -77,3 +77,12 @@ def upload(data: bytes, name: str, content_type: str = "application/octet-stream
 def part(data: bytes, name: str) -> tuple[io.BytesIO, str]:
     """A file part for the test client's multipart `data=`."""
     return io.BytesIO(data), name
+
+
+def fetch(client, url: str):
+    """GET with the body read and the file behind it closed (unclosed files warn, and warnings
+    are errors in the suite)."""
+    response = client.get(url)
+    response.get_data()
+    response.close()
+    return response

@@ -30,14 +30,6 @@ def evidence_of(app, client, login_as, make_incident):
     return make
 
 
-def get(client, url):
-    """GET, with the body read and the file behind it closed (warnings are errors here)."""
-    response = client.get(url)
-    response.get_data()
-    response.close()
-    return response
-
-
 def audit_actions(app):
     with app.app_context():
         return db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
@@ -47,7 +39,7 @@ def test_download_is_an_audited_attachment(app, client, login_as, evidence_of):
     data = files.jpeg()
     evidence_id = evidence_of(data, "trap.jpg")
     user_id = login_as(Role.RANGER)
-    response = get(client, f"/evidence/{evidence_id}")
+    response = files.fetch(client, f"/evidence/{evidence_id}")
     assert response.status_code == 200 and response.data == data
     assert response.headers["Content-Type"] == "image/jpeg"
     assert response.headers["Content-Disposition"] == "attachment; filename=trap.jpg"
@@ -62,7 +54,7 @@ def test_download_is_an_audited_attachment(app, client, login_as, evidence_of):
 def test_non_ascii_names_are_encoded_for_the_header(app, client, login_as, evidence_of):
     evidence_id = evidence_of(files.pdf(), "протокол изъятия 证据.pdf")
     login_as(Role.MANAGER)
-    disposition = get(client, f"/evidence/{evidence_id}").headers["Content-Disposition"]
+    disposition = files.fetch(client, f"/evidence/{evidence_id}").headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert f"filename*=UTF-8''{quote('протокол изъятия 证据.pdf')}" in disposition
 
@@ -70,7 +62,7 @@ def test_non_ascii_names_are_encoded_for_the_header(app, client, login_as, evide
 def test_a_dangerous_name_stays_harmless_in_the_header(app, client, login_as, evidence_of):
     evidence_id = evidence_of(files.pdf(), 'a";\r\nX-Evil: 1.pdf')
     login_as(Role.COORDINATOR)
-    response = get(client, f"/evidence/{evidence_id}")
+    response = files.fetch(client, f"/evidence/{evidence_id}")
     assert "X-Evil" not in response.headers and response.status_code == 200
 
 
@@ -83,20 +75,20 @@ def test_download_and_thumbnail_follow_the_incident_visibility(app, client, logi
     evidence_id = evidence_of(files.jpeg(), "trap.jpg")
     login_as(role, unit=unit)
     before = audit_actions(app)
-    assert get(client, f"/evidence/{evidence_id}").status_code == expected
-    assert get(client, f"/evidence/{evidence_id}/thumbnail").status_code == expected
+    assert files.fetch(client, f"/evidence/{evidence_id}").status_code == expected
+    assert files.fetch(client, f"/evidence/{evidence_id}/thumbnail").status_code == expected
     assert audit_actions(app)[len(before):] == (["evidence_download"] if expected == 200 else [])
 
 
 def test_unknown_evidence_is_404(client, login_as):
     login_as(Role.COORDINATOR)
-    assert get(client, "/evidence/999").status_code == 404
-    assert get(client, "/evidence/999/thumbnail").status_code == 404
+    assert files.fetch(client, "/evidence/999").status_code == 404
+    assert files.fetch(client, "/evidence/999/thumbnail").status_code == 404
 
 
 def test_signed_out_users_are_sent_to_sign_in(client, evidence_of):
     evidence_id = evidence_of(files.pdf(), "act.pdf")
-    response = get(client, f"/evidence/{evidence_id}")
+    response = files.fetch(client, f"/evidence/{evidence_id}")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
@@ -104,7 +96,7 @@ def test_thumbnail_is_an_inline_private_jpeg_without_audit(app, client, login_as
     evidence_id = evidence_of(files.webp(), "phone.webp")
     login_as(Role.RANGER)
     before = audit_actions(app)
-    response = get(client, f"/evidence/{evidence_id}/thumbnail")
+    response = files.fetch(client, f"/evidence/{evidence_id}/thumbnail")
     assert response.status_code == 200 and response.headers["Content-Type"] == "image/jpeg"
     assert response.data.startswith(b"\xff\xd8") and "attachment" not in response.headers.get("Content-Disposition", "")
     cache = response.headers["Cache-Control"]
@@ -115,7 +107,7 @@ def test_thumbnail_is_an_inline_private_jpeg_without_audit(app, client, login_as
 def test_documents_have_no_thumbnail(client, login_as, evidence_of):
     evidence_id = evidence_of(files.pdf(), "act.pdf")
     login_as(Role.COORDINATOR)
-    assert get(client, f"/evidence/{evidence_id}/thumbnail").status_code == 404
+    assert files.fetch(client, f"/evidence/{evidence_id}/thumbnail").status_code == 404
 
 
 def test_a_file_lost_from_storage_is_404_and_logged(app, client, login_as, evidence_of, caplog):
@@ -126,5 +118,5 @@ def test_a_file_lost_from_storage_is_404_and_logged(app, client, login_as, evide
         storage.path_of(db.session.get(Evidence, evidence_id).storage_key).unlink()
     login_as(Role.COORDINATOR)
     before = audit_actions(app)
-    assert get(client, f"/evidence/{evidence_id}").status_code == 404
+    assert files.fetch(client, f"/evidence/{evidence_id}").status_code == 404
     assert "missing from storage" in caplog.text and audit_actions(app) == before

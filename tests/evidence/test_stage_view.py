@@ -12,13 +12,6 @@ def stage(client, data, name, **headers):
                        headers={"Accept": "application/json", **headers})
 
 
-def get(client, url):
-    response = client.get(url)
-    response.get_data()
-    response.close()
-    return response
-
-
 def test_staging_a_photo_returns_its_token_and_exif_facts(client, login_as):
     login_as(Role.RANGER)
     response = stage(client, files.jpeg(), "trap.jpg")
@@ -29,7 +22,7 @@ def test_staging_a_photo_returns_its_token_and_exif_facts(client, login_as):
     assert body["taken_at_local"] == "2026-11-20T14:03"  # Vladivostok, the default zone
     assert (body["lat"], body["lon"]) == (files.LAT, files.LON)
     assert body["thumbnail_url"] == f"/evidence/staged/{body['token']}/thumbnail"
-    thumbnail = get(client, body["thumbnail_url"])
+    thumbnail = files.fetch(client, body["thumbnail_url"])
     assert thumbnail.status_code == 200 and thumbnail.headers["Content-Type"] == "image/jpeg"
 
 
@@ -80,14 +73,14 @@ def test_staged_thumbnails_are_only_for_their_uploader(client, login_as):
     login_as(Role.RANGER)
     url = stage(client, files.jpeg(), "trap.jpg").get_json()["thumbnail_url"]
     login_as(Role.RANGER)  # a colleague of the same unit
-    assert get(client, url).status_code == 404
-    assert get(client, "/evidence/staged/forged/thumbnail").status_code == 404
+    assert files.fetch(client, url).status_code == 404
+    assert files.fetch(client, "/evidence/staged/forged/thumbnail").status_code == 404
 
 
 def test_a_staged_document_has_no_thumbnail(client, login_as):
     login_as(Role.RANGER)
     token = stage(client, files.pdf(), "act.pdf").get_json()["token"]
-    assert get(client, f"/evidence/staged/{token}/thumbnail").status_code == 404
+    assert files.fetch(client, f"/evidence/staged/{token}/thumbnail").status_code == 404
 
 
 class TestWithCsrf:

@@ -35,7 +35,7 @@ def test_ranger_adds_photos_to_an_incident_of_their_unit(app, client, login_as, 
     incident_id = make_incident(reporter(app))
     login_as(Role.RANGER)
     response = post_files(client, incident_id, files.part(files.jpeg(), "trap.jpg"), files.part(files.pdf(), "act.pdf"))
-    assert response.status_code == 302 and response.headers["Location"] == f"/incidents/{incident_id}#evidence"
+    assert response.status_code == 302 and response.headers["Location"] == f"/incidents/{incident_id}"
     assert evidence_rows(app) == [(incident_id, "trap.jpg", "image/jpeg"), (incident_id, "act.pdf", "application/pdf")]
     with app.app_context():
         events = db.session.scalars(select(AuditEvent.action).where(AuditEvent.incident_id == incident_id)).all()

@@ -16,6 +16,7 @@ from tracker.evidence.service import attach, may_add_evidence
 from tracker.evidence.uploads import (PendingUpload, accept_file, accept_files, display_name, load_pending,
                                      refusal_message)
 from tracker.evidence.validation import Refused
+from tracker.database import writes_on_get
 from tracker.extensions import db
 from tracker.incidents.queries import can_view
 from tracker.models import Evidence, Incident, Role
@@ -47,7 +48,8 @@ def upload(incident_id: int):
         flash(_("These files are already attached to %(ref)s.", ref=incident.ref), "info")
     elif not errors:
         flash(_("Choose at least one file to add."), "error")
-    return redirect(url_for("incidents.detail", incident_id=incident.id, _anchor="evidence"))
+    # No #anchor: the flashed messages at the top of the page must be seen.
+    return redirect(url_for("incidents.detail", incident_id=incident.id))
 
 
 def _visible_evidence(evidence_id: int) -> Evidence:
@@ -65,6 +67,7 @@ def _stored_file(path: Path) -> Path:
 
 
 @bp.route("/evidence/<int:evidence_id>")
+@writes_on_get  # the audit event must not fail under concurrent writers on SQLite
 @login_required_any_role
 def download(evidence_id: int):
     """The original file, as an attachment (never rendered by the browser), audited."""

@@ -58,7 +58,7 @@ class ItemForm(FlaskForm):
     quantity = DecimalField(_l("Quantity"), places=None, validators=[
         InputRequired(_l("Enter a quantity.")),
         NumberRange(max=10**9, message=_l("This quantity is too large."))])
-    unit = SelectField(_l("Unit"))
+    unit = SelectField(_l("Unit of measure"))
     notes = StringField(_l("Notes"), validators=[Length(max=500)])
 
     def validate_quantity(self, field):

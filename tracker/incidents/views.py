@@ -18,7 +18,7 @@ from tracker.incidents.filters import FilterForm
 from tracker.incidents.locations import shown_position
 from tracker.incidents.queries import count_incidents, keyset_page
 from tracker.incidents.workflow import StatusForm, allowed_transitions, apply_transition
-from tracker.models import AuditEvent, Incident, IncidentItem, Role, User
+from tracker.models import AuditEvent, Evidence, Incident, IncidentItem, Role, User
 
 PER_PAGE = 50
 
@@ -39,7 +39,8 @@ def index():
 def _visible_incident(incident_id: int) -> Incident:
     incident = db.get_or_404(Incident, incident_id, options=[
         selectinload(Incident.items).joinedload(IncidentItem.product),
-        selectinload(Incident.items).joinedload(IncidentItem.species), selectinload(Incident.evidence)])
+        selectinload(Incident.items).joinedload(IncidentItem.species),
+        selectinload(Incident.evidence).joinedload(Evidence.uploaded_by)])
     if not permissions.can_view(current_user, incident):
         abort(403)
     return incident

@@ -29,7 +29,8 @@
 
   function pendingList(input) {
     var id = input.dataset.pendingList;
-    var list = (id && document.getElementById(id)) || (input.form && input.form.querySelector("[data-pending-list]:not(input)"));
+    var list = (id && document.getElementById(id)) ||
+      (input.form && input.form.querySelector("[data-pending-list]:not(input)"));
     if (!list) {
       list = make("div");
       input.insertAdjacentElement("afterend", list);
