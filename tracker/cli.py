@@ -16,7 +16,7 @@ from tracker.models import Role, User
 from tracker.reference.seed import seed_reference
 
 DEMO_USERS = (
-    ("ranger", Role.RANGER, "Demo Ranger", "Land of the Leopard rangers"),
+    ("ranger", Role.RANGER, "Demo Ranger", "Land of the Leopard National Park rangers"),
     ("coordinator", Role.COORDINATOR, "Demo Coordinator", None),
     ("manager", Role.MANAGER, "Demo Manager", None),
     ("admin", Role.ADMIN, "Demo Administrator", None),

@@ -1,4 +1,4 @@
-"""monthly incident rollups for the dashboards
+"""monthly incident rollups for the dashboards, and an index for their map
 
 An existing database that holds incidents gets empty rollups from this revision: fill them with
 `flask --app wsgi rollups rebuild` (new incidents are counted as they are written).
@@ -35,7 +35,10 @@ def upgrade():
                             name=op.f('pk_incident_rollups')),
     sqlite_with_rowid=False
     )
+    op.create_index('ix_incidents_category_map', 'incidents', ['category_id', 'occurred_at', 'lat', 'lon'],
+                    unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_incidents_category_map', table_name='incidents')
     op.drop_table('incident_rollups')

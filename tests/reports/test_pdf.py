@@ -9,14 +9,16 @@ from weasyprint import HTML
 
 from tests.reports.helpers import export_events
 from tracker.models import Role
-from tracker.reports.pdf import BASE_URL, BlockedURL, StaticFilesOnly
+from tracker.reports.fetcher import BlockedURL, StaticFilesOnly
+from tracker.reports.pdf import BASE_URL
 
 
 def pdf_text(data: bytes, tmp_path) -> str:
+    """The PDF's text as pdftotext extracts it, whitespace (line breaks, layout) squeezed."""
     path = tmp_path / "report.pdf"
     path.write_bytes(data)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return " ".join(text.split())
 
 
 def test_english_report_holds_the_key_figures(app, client, login_as, dataset, tmp_path):
@@ -29,7 +31,7 @@ def test_english_report_holds_the_key_figures(app, client, login_as, dataset, tm
                      "Incidents per month", "Top products", "Top species", "Top places", "Trade and seizures",
                      "Amur tiger", "Land of the Leopard National Park", "150,000 RUB"):
         assert expected in text, expected
-    assert "Period: March 15, 2025 – November 2, 2025" in " ".join(text.split())
+    assert "Period: March 15, 2025 – November 2, 2025" in text
     with app.app_context():
         (event,) = export_events()
         assert event.changes["format"] == "pdf" and event.changes["rows"] == 5
@@ -50,7 +52,7 @@ def test_report_in_russian_and_chinese(client, login_as, dataset, tmp_path, lang
 
 def test_filters_are_named_and_applied(client, login_as, dataset, tmp_path):
     login_as(Role.MANAGER)
-    text = " ".join(pdf_text(client.get("/reports/summary.pdf?category=poaching").data, tmp_path).split())
+    text = pdf_text(client.get("/reports/summary.pdf?category=poaching").data, tmp_path)
     assert "Category: Poaching" in text
     assert "Trade and seizures" not in text
     assert "Amur tiger" not in text

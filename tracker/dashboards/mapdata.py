@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from sqlalchemy import Integer, Select, cast, func, literal_column, select
+from sqlalchemy import Float, Integer, Select, cast, func, literal_column, select
 
 from tracker.extensions import db
 from tracker.incidents.filters import IncidentFilters
@@ -57,18 +57,21 @@ def _floor(expression):
 
 
 def map_payload(f: IncidentFilters, user: User, bbox) -> dict:
-    rows = db.session.execute(_located(f, user, bbox, Incident.id, Incident.ref, Incident.lat, Incident.lon,
-                                       Incident.sensitive).limit(MAX_POINTS + 1)).all()
-    if len(rows) <= MAX_POINTS:
+    # Counting up to the limit first reads the index only (no column outside it is named);
+    # fetching points means visiting rows.
+    capped = _located(f, user, bbox, literal_column("1")).limit(MAX_POINTS + 1).subquery()
+    if db.session.scalar(select(func.count()).select_from(capped)) <= MAX_POINTS:
+        rows = db.session.execute(_located(f, user, bbox, Incident.id, Incident.ref, Incident.lat, Incident.lon,
+                                           Incident.sensitive)).all()
         points = []
         for incident_id, ref, lat, lon, sensitive in rows:
             lat, lon, generalised = shown_position(lat, lon, sensitive, user.may_see_exact_locations)
             points.append([round(lat, 5), round(lon, 5), incident_id, ref, generalised])
         return {"mode": "points", "points": points}
     size = max(cell_size(bbox), GRID_DEGREES)
-    degrees = literal_column(repr(size))  # literal: PostgreSQL must see the same grouped expression
+    degrees = literal_column(repr(size), Float)  # literal: PostgreSQL must see the same grouped expression
     row_index, column_index = _floor(Incident.lat / degrees), _floor(Incident.lon / degrees)
-    grid = _located(f, user, bbox, row_index, column_index, func.count(Incident.id)).group_by(row_index, column_index)
+    grid = _located(f, user, bbox, row_index, column_index, func.count()).group_by(row_index, column_index)
     cells = [[round((i + 0.5) * size, 5), round((j + 0.5) * size, 5), count]
              for i, j, count in db.session.execute(grid)]
     return {"mode": "grid", "cell": size, "cells": cells, "total": sum(cell[2] for cell in cells)}

@@ -8,8 +8,8 @@ that starts or ends inside a month, and rangers' views (their unit's records).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from sqlalchemy import BigInteger, cast, func, select
 
@@ -26,8 +26,9 @@ rollups = IncidentRollup.__table__
 LIVE_ONLY = ("species", "product", "detection", "reporter", "q", "sensitive")
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(Protocol):
+    """A sum per month, dimension and value (database rows, read by attribute)."""
+
     month: int
     dimension: str
     value: str
@@ -90,17 +91,19 @@ def dashboard_rows(category_id: int, f: IncidentFilters, user: User) -> tuple[li
         live = contributions(db.engine.dialect.name, lambda s: visible_to(apply_filters(s, f), user),
                              fine=False).subquery()
         stmt = _summed(live, live.c.month, live.c.dimension, live.c.value)
-    return [Row(*row) for row in db.session.execute(stmt)], clauses is not None
+    return db.session.execute(stmt).all(), clauses is not None
 
 
-def status_rows(category_ids: list[int], f: IncidentFilters, user: User) -> list[tuple]:
-    """(category id, month, status, incidents) over all the categories, for the overview."""
+def status_rows(category_ids: list[int], f: IncidentFilters, user: User, by_month: bool = True) -> list[tuple]:
+    """(category id, month or 0, status, incidents) over all the categories, for the overview."""
     clauses = rollup_clauses(category_ids, f, user)
     if clauses is not None:
-        stmt = _summed(rollups, rollups.c.category_id, rollups.c.month, rollups.c.value).where(
-            *clauses, rollups.c.dimension == "status")
+        source, clauses = rollups, [*clauses, rollups.c.dimension == "status"]
     else:
-        live = contributions(db.engine.dialect.name, lambda s: visible_to(apply_filters(s, f), user),
-                             dimensions=("status",), fine=False).subquery()
-        stmt = _summed(live, live.c.category_id, live.c.month, live.c.value)
-    return [(row.category_id, row.month, row.value, row.incidents) for row in db.session.execute(stmt)]
+        source = contributions(db.engine.dialect.name, lambda s: visible_to(apply_filters(s, f), user),
+                               dimensions=("status",), fine=False).subquery()
+    keys = [source.c.category_id, source.c.month, source.c.value] if by_month else [source.c.category_id,
+                                                                                   source.c.value]
+    stmt = _summed(source, *keys).where(source.c.category_id.in_(category_ids), *(clauses or ()))
+    return [(row.category_id, row.month if by_month else 0, row.value, row.incidents)
+            for row in db.session.execute(stmt)]

@@ -15,7 +15,7 @@ from collections import defaultdict
 from itertools import chain
 
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, cast, delete, event, func, insert, \
-    inspect, literal_column, select, tuple_
+    inspect, literal_column, select, text, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
@@ -148,4 +148,5 @@ def rebuild(session: Session) -> int:
             connection.execute(insert(rollups).from_select(KEY_NAMES + AMOUNT_NAMES, grouped))
     finally:
         fine.drop(connection)
+    connection.execute(text("ANALYZE incident_rollups"))  # fresh statistics, or the planner may scan it all
     return connection.scalar(select(func.count()).select_from(rollups))

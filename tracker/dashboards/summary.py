@@ -64,13 +64,20 @@ class Names:
     unit: dict
 
 
-def _totals(rows: list[Row], dimension: str) -> dict[str, list[int]]:
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for row in rows:
-        if row.dimension == dimension:
-            totals[row.value][0] += row.incidents
-            totals[row.value][1] += row.quantity_milli
-    return totals
+def _totals(rows: list[Row]) -> tuple[dict[str, dict[str, list[int]]], dict[int, int], int]:
+    """One pass over the rows: [incidents, quantity] per dimension and value, incidents per
+    month, and arrests."""
+    totals: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    monthly: dict[int, int] = defaultdict(int)
+    arrests = 0
+    for month, dimension, value, incidents, quantity_milli, row_arrests in rows:
+        sums = totals[dimension][value]
+        sums[0] += incidents
+        sums[1] += quantity_milli
+        if dimension == "status":
+            monthly[month] += incidents
+            arrests += row_arrests
+    return totals, monthly, arrests
 
 
 def _ranked(totals: dict[str, list[int]], label, drill, limit: int | None = None) -> list[Figure]:
@@ -79,12 +86,15 @@ def _ranked(totals: dict[str, list[int]], label, drill, limit: int | None = None
     return figures[:limit] if limit else figures
 
 
-def _by_unit(totals: dict[str, list[int]], label, drill_key: str) -> dict[str, list[Figure]]:
-    """Top items by quantity, separately for every unit of measure."""
+def _by_unit(totals: dict, dimension: str, label) -> dict[str, list[Figure]]:
+    """Top items by quantity, separately for every unit of measure. Each also shows how many
+    incidents have that item at all (in any unit): the list its link leads to."""
+    incidents = totals[dimension]
     grouped: dict[str, list[Figure]] = defaultdict(list)
-    for value, (incidents, milli) in totals.items():
+    for value, (_, milli) in totals[f"{dimension}_unit"].items():
         ref, unit = value.split(":", 1)
-        grouped[unit].append(Figure(ref, label(ref), Decimal(milli) / 1000, {drill_key: int(ref)}, incidents))
+        grouped[unit].append(Figure(ref, label(ref), Decimal(milli) / 1000, {dimension: int(ref)},
+                                    incidents[ref][0]))
     return {unit: sorted(figures, key=lambda f: (-f.count, f.label))[:TOP] for unit, figures in sorted(grouped.items())}
 
 
@@ -112,36 +122,32 @@ def summarise(rows: list[Row], f: IncidentFilters, window: tuple[int | None, int
     """Every figure of a category dashboard; `window` is the first and last month of the trend
     (None: as far as there are incidents)."""
     summary = Summary()
-    by_status = _totals(rows, "status")
+    totals, monthly, summary.arrests = _totals(rows)
+    by_status = totals["status"]
     summary.incidents = sum(counts[0] for counts in by_status.values())
-    summary.arrests = sum(row.arrests for row in rows if row.dimension == "status")
     summary.verified = _verified(by_status, f)
     summary.by_status = [Figure(s.value, names.status[s], by_status.get(s.value, [0])[0], {"status": s.value})
                          for s in IncidentStatus if not f.status or s.value in status_values(f.status)]
 
-    monthly: dict[int, int] = defaultdict(int)
-    for row in rows:
-        if row.dimension == "status":
-            monthly[row.month] += row.incidents
     first, last = window
     first, last = first or min(monthly, default=None), last or max(monthly, default=None)
     if first and last:
         summary.trend = [Figure(month, str(month), monthly.get(month, 0), {"month": month})
                          for month in month_range(first, last)]
 
-    summary.by_detection = _ranked(_totals(rows, "detection"), lambda v: names.detection.get(v, v),
+    summary.by_detection = _ranked(totals["detection"], lambda v: names.detection.get(v, v),
                                    lambda v: {"detection": v})
-    summary.by_country = _ranked(_totals(rows, "country"), lambda v: names.country.get(v, v),
+    summary.by_country = _ranked(totals["country"], lambda v: names.country.get(v, v),
                                  lambda v: {"country": v} if v else None)
-    _places(summary, _totals(rows, "place"), f, names)
-    summary.top_products = _ranked(_totals(rows, "product"), lambda v: names.products.get(v, v),
+    _places(summary, totals["place"], f, names)
+    summary.top_products = _ranked(totals["product"], lambda v: names.products.get(v, v),
                                    lambda v: {"product": int(v)}, TOP)
-    summary.top_species = _ranked(_totals(rows, "species"), lambda v: names.species.get(v, v),
+    summary.top_species = _ranked(totals["species"], lambda v: names.species.get(v, v),
                                   lambda v: {"species": int(v)}, TOP)
-    summary.products_by_unit = _by_unit(_totals(rows, "product_unit"), lambda v: names.products.get(v, v), "product")
-    summary.species_by_unit = _by_unit(_totals(rows, "species_unit"), lambda v: names.species.get(v, v), "species")
+    summary.products_by_unit = _by_unit(totals, "product", lambda v: names.products.get(v, v))
+    summary.species_by_unit = _by_unit(totals, "species", lambda v: names.species.get(v, v))
     per_unit: dict[str, Decimal] = defaultdict(Decimal)
-    for value, (_, milli) in _totals(rows, "product_unit").items():
+    for value, (_, milli) in totals["product_unit"].items():
         per_unit[value.split(":", 1)[1]] += Decimal(milli) / 1000
     summary.quantities = [Figure(unit, names.unit.get(unit, unit), amount, {}) for unit, amount in
                           sorted(per_unit.items())]

@@ -14,12 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker.auth.decorators import login_required_any_role
-from tracker.dashboards.charts import chart_data, drill_url, month_label
 from tracker.dashboards.blueprint import bp
+from tracker.dashboards.charts import Drill, chart_data, month_label
 from tracker.dashboards.mapdata import map_payload, parse_bbox
 from tracker.dashboards.months import add_months, key_of
 from tracker.dashboards.overview import Card, overview_cards
-from tracker.dashboards.queries import dashboard_rows, month_window
+from tracker.dashboards.queries import dashboard_rows
 from tracker.dashboards.summary import Names, summarise
 from tracker.extensions import db
 from tracker.incidents.filters import FilterForm, IncidentFilters
@@ -37,7 +37,7 @@ __all__ = ["bp"]
 
 @bp.context_processor
 def formatting() -> dict:
-    return {"number": format_number, "percent": lambda ratio: format_percent(ratio, "#,##0%"),
+    return {"number": format_number, "percent": lambda ratio: format_percent(ratio, "#,##0.#%"),
             "long_date": lambda day: format_date(day, "long"), "month_label": month_label}
 
 
@@ -51,9 +51,9 @@ def overview():
     today = local_date(utcnow())
     categories = _categories()
     cards = overview_cards(categories, today, current_user)
+    links = {card.category.id: Drill(IncidentFilters(category=card.category.slug)) for card in cards}
     return render_template("dashboards/overview.html", cards=cards, change=Card.change, today=today,
-                           drill=lambda card, figure: drill_url(IncidentFilters(category=card.category.slug),
-                                                                figure.drill))
+                           drill=lambda card, figure: links[card.category.id](figure.drill))
 
 
 def _filters(category: Category) -> tuple[FilterForm, IncidentFilters]:
@@ -91,17 +91,17 @@ def category(slug: str):
     category = _category_or_404(slug)
     form, f = _filters(category)
     rows, from_rollups = dashboard_rows(category.id, f, current_user)
-    window = month_window(f) or (key_of(f.date_from) if f.date_from else None,
-                                 key_of(f.date_to) if f.date_to else None)
+    window = (key_of(f.date_from) if f.date_from else None, key_of(f.date_to) if f.date_to else None)
     summary = summarise(rows, f, window, _names())
     latest = db.session.scalars(incidents_stmt(f, current_user).options(joinedload(Incident.place))
                                 .limit(LATEST)).all()
     extra = [name for name in f.to_args() if name not in SHOWN_FILTERS + ("category",)]
+    drill = Drill(f)
     return render_template(
         "dashboards/category.html", category=category, form=form, filters=f, summary=summary,
-        latest=latest, from_rollups=from_rollups, extra_filters=extra, charts=chart_data(summary, f),
-        drill=lambda figure: drill_url(f, figure.drill if figure else None),
-        list_url=drill_url(f, {}), map_url=url_for("dashboards.map_data", slug=slug, **f.to_args(category=None)),
+        latest=latest, from_rollups=from_rollups, extra_filters=extra, charts=chart_data(summary, drill),
+        drill=lambda figure: drill(figure.drill if figure else None),
+        list_url=drill({}), map_url=url_for("dashboards.map_data", slug=slug, **f.to_args(category=None)),
         tile_url=current_app.config["MAP_TILE_URL"], tile_attribution=current_app.config["MAP_TILE_ATTRIBUTION"])
 
 

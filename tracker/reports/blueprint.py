@@ -19,9 +19,10 @@ def requested_filters() -> IncidentFilters:
 
 
 def requested_year() -> int:
-    """The CITES report's year; an unknown year is refused rather than silently replaced."""
+    """The CITES report's year (CITES came into force in 1975); any other value is refused
+    rather than silently replaced."""
     year = request.args.get("year", type=int)
-    if year not in report_years():
+    if year is None or not 1975 <= year <= report_years()[0]:
         abort(400)
     return year
 

@@ -49,11 +49,11 @@ def every_month(counts: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def nice_ceiling(value: int) -> int:
-    """The smallest 1, 2 or 5 times a power of ten that is at least `value`."""
+    """The smallest round number (1, 1.5, 2, 3, 4, 5, 6 or 8 times a power of ten) at least `value`."""
     if value <= 1:
         return 1
     power = 10 ** math.floor(math.log10(value))
-    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
+    return next(round(step * power) for step in (1, 1.5, 2, 3, 4, 5, 6, 8, 10) if step * power >= value)
 
 
 def monthly_chart(counts: list[tuple[int, int]]) -> Chart:

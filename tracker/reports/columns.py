@@ -90,9 +90,16 @@ def plain_quantity(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
+def plain_float(value: float) -> str:
+    """43.0 -> '43', 43.15 -> '43.15': the shortest text that reads back as the same number, as
+    PostgreSQL writes it."""
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
 # How a typed cell becomes text in CSV and GeoJSON (kinds not listed are written as they are).
 TEXT_FORMATS = {"datetime": iso_utc, "date": lambda d: d.isoformat(), "money": "{:.2f}".format,
-                "quantity": plain_quantity}
+                "quantity": plain_quantity, "float": plain_float}
 
 
 def formatters(columns, kinds=tuple(TEXT_FORMATS)) -> list[tuple[int, object]]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import format_date, gettext as _
+from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.incidents.filters import SORTS, IncidentFilters
 from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, STATUS_LABELS, label
 from tracker.models import Category, IncidentStatus, Place, Product, Species, User
-from sqlalchemy import select
 
 
 def _name(model, value) -> str:

@@ -115,7 +115,10 @@ def start(kind: str, args: dict, owner: User, locale: str, filename: str, total:
 
 
 def _run(app: Flask, job: Job, build: Builder, on_done) -> None:
-    with _slots, app.app_context(), force_locale(job.locale):
+    """The build runs in a GET request context of its own: it only reads, and outside GET requests
+    tracker/database.py begins SQLite transactions IMMEDIATE, which would hold the write lock
+    (and block every writer) for the whole build."""
+    with _slots, app.test_request_context(f"/reports/jobs/{job.id}", method="GET"), force_locale(job.locale):
         user = db.session.get(User, job.owner_id)
         target = file_path(job)
         partial = target.with_name(target.name + ".partial")

@@ -32,22 +32,22 @@ def _write(app: Flask, user_id: int, changes: dict) -> None:
 def record_export(user: User, fmt: str, filters: dict, tally: Tally, generalised: bool, complete: bool = True) -> None:
     """Write the audit event now (committed), whatever transaction the caller is in. `rows` are
     the rows of the file (CSV rows, CITES rows, GeoJSON features, incidents in a PDF)."""
-    changes = {"format": fmt, "filters": filters, "rows": tally.rows, "incidents": tally.incidents,
-               "items": tally.items, "generalised": generalised}
+    changes = {"format": fmt, "filters": filters, "rows": tally.rows, "generalised": generalised}
     if not complete:
         changes["complete"] = False  # the download was interrupted after `rows` rows
     app, errors = current_app._get_current_object(), []
+    user_id, username = user.id, user.username  # read here: the session belongs to this thread
 
     def run():
         try:
-            _write(app, user.id, changes)
+            _write(app, user_id, changes)
         except Exception as error:  # handed to the caller's thread below
             errors.append(error)
 
     worker = threading.Thread(target=run, name="audit-export")
     worker.start()
     worker.join()
-    audit_log.info("export user=%r format=%s rows=%d generalised=%s complete=%s filters=%r", user.username, fmt,
+    audit_log.info("export user=%r format=%s rows=%d generalised=%s complete=%s filters=%r", username, fmt,
                    tally.rows, generalised, complete, filters)
     if errors:
         raise errors[0]

@@ -40,10 +40,10 @@ def _joined(*columns) -> Select:
     return select(*columns).select_from(Incident).outerjoin(IncidentItem, IncidentItem.incident_id == Incident.id)
 
 
-def export_stmt(f: IncidentFilters, user: User) -> Select:
+def export_stmt(f: IncidentFilters, user: User, columns=SELECTED) -> Select:
     """One row per item (or per incident without items), in the list's order, items in order."""
     column = SORT_COLUMNS.get(f.sort, Incident.occurred_at)
-    stmt = visible_to(apply_filters(_joined(*SELECTED), f), user)
+    stmt = visible_to(apply_filters(_joined(*columns), f), user)
     return stmt.order_by(column.desc(), Incident.id.desc(), IncidentItem.position, IncidentItem.id)
 
 
@@ -115,10 +115,11 @@ def records(f: IncidentFilters, user: User, builder: RecordBuilder) -> Iterator[
     result = connection.execute(export_stmt(f, user))
     try:
         last_id, incident = None, None
-        for row in result:
-            if row[0] != last_id:
-                last_id, incident = row[0], builder.incident(row)
-            yield incident, builder.item(row)
+        for partition in result.partitions():  # rows made a batch at a time, not one fetch per row
+            for row in partition:
+                if row[0] != last_id:
+                    last_id, incident = row[0], builder.incident(row)
+                yield incident, builder.item(row)
     finally:
         result.close()
 

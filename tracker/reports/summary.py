@@ -2,7 +2,7 @@
 filtered set as the list and the exports (so the PDF counts what the CSV holds)."""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
@@ -119,22 +119,19 @@ def _categories(s: Summary, names: dict, over_incidents, over_items) -> None:
             Incident.category_id, func.count(), func.sum(case((Incident.sensitive.is_(True), 1), else_=0)),
             func.sum(Incident.arrests)).group_by(Incident.category_id)):
         figures[cid].incidents, figures[cid].sensitive, figures[cid].arrests = n, int(sensitive or 0), int(arrests or 0)
-    species = _by_category(over_items, IncidentItem.species_id, func.count(distinct(Incident.id)))
-    products = _by_category(over_items, IncidentItem.product_id, func.count())
+    # One pass over the items: counted per species and per product (items, not incidents).
+    species, products = defaultdict(Counter), defaultdict(Counter)
+    for cid, product_id, species_id, n in db.session.execute(
+            over_items(Incident.category_id, IncidentItem.product_id, IncidentItem.species_id, func.count())
+            .group_by(Incident.category_id, IncidentItem.product_id, IncidentItem.species_id)):
+        products[cid][names["products"].get(product_id, "?")] += n
+        if species_id is not None:
+            species[cid][names["species"].get(species_id, ("?", ""))[0]] += n
     for cid, fig in figures.items():
-        fig.items = sum(n for _, n in products[cid])  # every item has a product
-        fig.species = _top([(names["species"].get(i, ("?", ""))[0], n) for i, n in species[cid]])
-        fig.products = _top([(names["products"].get(i, "?"), n) for i, n in products[cid]])
+        fig.items = sum(products[cid].values())  # every item has a product
+        fig.species, fig.products = _top(species[cid]), _top(products[cid])
     s.categories = [fig for fig in figures.values() if fig.incidents]
 
 
-def _by_category(over_items, column, count) -> dict[int, list[tuple[int, int]]]:
-    grouped = defaultdict(list)
-    for cid, ref_id, n in db.session.execute(over_items(Incident.category_id, column, count)
-                                             .where(column.is_not(None)).group_by(Incident.category_id, column)):
-        grouped[cid].append((ref_id, n))
-    return grouped
-
-
-def _top(pairs: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    return sorted(pairs, key=lambda p: (-p[1], p[0]))[:TOP_IN_CATEGORY]
+def _top(counts: Counter) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda p: (-p[1], p[0]))[:TOP_IN_CATEGORY]

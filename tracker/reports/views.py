@@ -4,18 +4,20 @@ FRESH_LOGIN_MINUTES and leaves an audit event when its stream ends (provenance.p
 from __future__ import annotations
 
 from flask import Response, current_app, render_template, request, stream_with_context, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_login import current_user
 
 from tracker.auth.decorators import recent_login_required
+from tracker.extensions import db
 from tracker.forms import ActionForm
 from tracker.reports.blueprint import bp, may_export, requested_filters, requested_year, stamp
 from tracker.reports.cites import CITES_COLUMNS, CITES_HEADER, cites_count, cites_rows
 from tracker.reports.columns import formatted, formatters
 from tracker.reports.describe import coordinate_policy
 from tracker.reports.exports import Tally
-from tracker.reports.exports.csvfile import csv_chunks, incidents_csv
+from tracker.reports.exports.csvfile import csv_chunks, csv_header, incidents_csv
 from tracker.reports.exports.geojson import geojson_chunks
+from tracker.reports.exports.pgcopy import postgres_csv
 from tracker.reports.forms import FORMAT_NAMES, FORMATS, CitesForm, ReportForm
 from tracker.reports.provenance import recorded
 from tracker.reports.rows import RecordBuilder, export_counts, records
@@ -58,9 +60,11 @@ def index():
 @recent_login_required
 def incidents_csv_download():
     f, user = requested_filters(), current_user._get_current_object()
-    exact, tally = user.may_see_exact_locations, Tally()
-    chunks = incidents_csv(records(f, user, RecordBuilder(exact, spreadsheet=True)), tally,
-                           bom=request.args.get("bom") == "1")
+    exact, tally, bom = user.may_see_exact_locations, Tally(), request.args.get("bom") == "1"
+    if db.engine.dialect.name == "postgresql":
+        chunks = postgres_csv(f, user, exact, str(get_locale() or "en")[:2], tally, csv_header(bom))
+    else:
+        chunks = incidents_csv(records(f, user, RecordBuilder(exact, spreadsheet=True)), tally, bom)
     return _streamed(recorded(chunks, tally, user, "csv", f.to_args(), not exact), "text/csv",
                      f"incidents-{stamp()}.csv")
 
