@@ -72,7 +72,8 @@ def test_export_page_fits_every_screen_and_language(live_server, new_page, poach
 
 
 def test_a_large_export_shows_progress_then_downloads(live_app, live_server, new_page, poaching_incidents, tmp_path):
-    live_app.config["REPORTS_SYNC_MAX_ROWS"] = 0
+    saved = live_app.config["REPORTS_SYNC_MAX_ROWS"], live_app.config["REPORTS_DIR"]
+    live_app.config.update(REPORTS_SYNC_MAX_ROWS=0, REPORTS_DIR=str(tmp_path / "exports"))
     try:
         page = new_page(viewport=PHONE, locale="ru-RU")
         sign_in(page, live_server, Role.MANAGER)
@@ -89,4 +90,4 @@ def test_a_large_export_shows_progress_then_downloads(live_app, live_server, new
         assert info.value.suggested_filename.endswith(".xlsx")
         assert page.csp_violations == []
     finally:
-        live_app.config["REPORTS_SYNC_MAX_ROWS"] = 50000
+        live_app.config["REPORTS_SYNC_MAX_ROWS"], live_app.config["REPORTS_DIR"] = saved

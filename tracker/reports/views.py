@@ -13,7 +13,7 @@ from tracker.forms import ActionForm
 from tracker.reports.blueprint import bp, may_export, requested_filters, requested_year, stamp
 from tracker.reports.cites import CITES_COLUMNS, CITES_HEADER, cites_count, cites_rows
 from tracker.reports.columns import formatted, formatters
-from tracker.reports.describe import coordinate_policy
+from tracker.reports.describe import coordinate_policy, describe_filters
 from tracker.reports.exports import Tally
 from tracker.reports.exports.csvfile import csv_chunks, csv_header, incidents_csv
 from tracker.reports.exports.geojson import geojson_chunks
@@ -52,7 +52,7 @@ def index():
     return render_template("reports/index.html", form=form, f=f, args=args, counts=counts, downloads=downloads,
                            cites=cites, cites_rows=cites_rows_count, cites_background=cites_rows_count > limit,
                            policy=coordinate_policy(current_user.may_see_exact_locations), action_form=ActionForm(),
-                           formats=FORMATS, format_names=FORMAT_NAMES)
+                           formats=FORMATS, format_names=FORMAT_NAMES, described=describe_filters(f))
 
 
 @bp.route("/incidents.csv")
