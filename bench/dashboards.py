@@ -38,7 +38,8 @@ def live_sql(dialect: str, month: str) -> dict[str, list[str]]:
         f"SELECT t.product_id, COUNT(DISTINCT i.id) {items} GROUP BY t.product_id",
         f"SELECT t.product_id, t.unit, SUM(t.quantity) {items} GROUP BY t.product_id, t.unit",
         f"SELECT t.species_id, COUNT(DISTINCT i.id) {items} AND t.species_id IS NOT NULL GROUP BY t.species_id",
-        f"SELECT t.species_id, t.unit, SUM(t.quantity) {items} AND t.species_id IS NOT NULL GROUP BY t.species_id, t.unit",
+        f"SELECT t.species_id, t.unit, SUM(t.quantity) {items} AND t.species_id IS NOT NULL "
+        "GROUP BY t.species_id, t.unit",
         f"SELECT id, ref, occurred_at FROM incidents WHERE {window} ORDER BY occurred_at DESC, id DESC LIMIT 10",
     ]
     overview = [f"SELECT category_id, {month} AS m, status, COUNT(*) FROM incidents GROUP BY category_id, m, status",
@@ -129,8 +130,7 @@ def bench_database(name: str, url: str, repeat: int) -> list[tuple]:
     month = key_of(datetime.now(ZONE).date())
     window = (utc_start(month_bounds(add_months(month, -23))[0]), utc_start(month_bounds(add_months(month, 1))[0]))
     # The two partial months the overview compares with: last month and a year ago, to date.
-    partial = [(utc_start(month_bounds(add_months(month, back))[0]), utc_start(month_bounds(add_months(month, back))[1]))
-               for back in (-1, -12)]
+    partial = [tuple(utc_start(day) for day in month_bounds(add_months(month, back))) for back in (-1, -12)]
 
     def get(url):
         def call():

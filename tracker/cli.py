@@ -8,7 +8,7 @@ import time
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from tracker.auth.passwords import hash_password, password_problem
 from tracker.extensions import db
@@ -94,6 +94,10 @@ def demo_command(count, seed, if_empty):
     except LookupError as error:
         raise click.ClickException(str(error)) from None
     rebuild_rollups(db.session)  # bulk inserts bypass the ORM events that keep the rollups current
+    db.session.commit()
+    # Fresh statistics: without them SQLite's planner picks the wrong index for item filters on
+    # large tables (18 s instead of 30 ms for a species filter at 100k incidents).
+    db.session.execute(text("ANALYZE"))
     db.session.commit()
     click.echo(f"Generated {count:,} demo incidents in {time.monotonic() - started:.1f} s.")
 

@@ -12,7 +12,7 @@ ALL = tuple(Role)
 MENU = (
     ("incidents.create", _l("New incident"), (Role.RANGER, Role.COORDINATOR)),
     ("incidents.index", _l("Incidents"), ALL),
-    ("dashboards.overview", _l("Dashboards"), (Role.COORDINATOR, Role.MANAGER, Role.ADMIN)),
+    ("dashboards.overview", _l("Dashboards"), ALL),
     ("reports.index", _l("Reports"), (Role.COORDINATOR, Role.MANAGER, Role.ADMIN)),
     ("admin.users", _l("Users"), (Role.ADMIN,)),
     ("admin.reference_list", _l("Reference data"), (Role.ADMIN,)),

@@ -12,10 +12,12 @@ Writes that bypass the ORM unit of work (bulk Core inserts such as the demo gene
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 from itertools import chain
 
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, cast, delete, event, func, insert, \
-    inspect, literal_column, select, text, tuple_
+from flask import current_app
+from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, bindparam, cast, delete, event, func, \
+    insert, inspect, literal_column, select, text, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
@@ -37,14 +39,20 @@ CHUNK = 400
 rollups = IncidentRollup.__table__
 
 
+@lru_cache(maxsize=8)
+def _contributions_of_ids(dialect_name: str, zone_name: str):
+    """Built once per dialect and reporting zone: the statement is large (every zone offset
+    period), and every incident write runs it."""
+    return contributions(dialect_name, lambda s: s.where(Incident.id.in_(bindparam("ids", expanding=True))))
+
+
 def read_contributions(connection, incident_ids) -> dict[tuple, list[int]]:
     """Fine-grained contributions of these incidents as they are stored now."""
     ids = sorted(incident_ids)
     result: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    stmt = _contributions_of_ids(connection.dialect.name, current_app.config["BABEL_DEFAULT_TIMEZONE"])
     for start in range(0, len(ids), CHUNK):
-        part = ids[start:start + CHUNK]
-        stmt = contributions(connection.dialect.name, lambda s: s.where(Incident.id.in_(part)))
-        for row in connection.execute(stmt).mappings():
+        for row in connection.execute(stmt, {"ids": ids[start:start + CHUNK]}).mappings():
             amounts = result[tuple(row[name] for name in KEY_NAMES)]
             for n, name in enumerate(AMOUNT_NAMES):
                 amounts[n] += row[name]

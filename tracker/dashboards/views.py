@@ -95,11 +95,12 @@ def category(slug: str):
     summary = summarise(rows, f, window, _names())
     latest = db.session.scalars(incidents_stmt(f, current_user).options(joinedload(Incident.place))
                                 .limit(LATEST)).all()
-    extra = [name for name in f.to_args() if name not in SHOWN_FILTERS + ("category",)]
+    # Filters the dashboard does not offer still show when a link brought them.
+    extra = tuple(name for name in f.to_args() if name not in SHOWN_FILTERS + ("category",))
     drill = Drill(f)
     return render_template(
         "dashboards/category.html", category=category, form=form, filters=f, summary=summary,
-        latest=latest, from_rollups=from_rollups, extra_filters=extra, charts=chart_data(summary, drill),
+        latest=latest, from_rollups=from_rollups, filter_names=SHOWN_FILTERS + extra, charts=chart_data(summary, drill),
         drill=lambda figure: drill(figure.drill if figure else None),
         list_url=drill({}), map_url=url_for("dashboards.map_data", slug=slug, **f.to_args(category=None)),
         tile_url=current_app.config["MAP_TILE_URL"], tile_attribution=current_app.config["MAP_TILE_ATTRIBUTION"])
