@@ -38,6 +38,8 @@ class Config:
     REPORTS_KEEP_HOURS = _env_int("REPORTS_KEEP_HOURS", 24)
     # The request limit leaves room for several files and the form around them.
     MAX_CONTENT_LENGTH = _env_int("MAX_REQUEST_MB", 100) * 1024 * 1024
+    # Files staged from the incident form, per user (a phone on a flaky link retries).
+    EVIDENCE_STAGE_RATE_LIMIT = os.environ.get("EVIDENCE_STAGE_RATE_LIMIT", "120 per minute")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, jsonify, redirect, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request, send_file, url_for
 from flask_babel import gettext as _, ngettext, to_user_timezone
 from flask_login import current_user
 
@@ -17,7 +17,7 @@ from tracker.evidence.uploads import (PendingUpload, accept_file, accept_files, 
                                      refusal_message)
 from tracker.evidence.validation import Refused
 from tracker.database import writes_on_get
-from tracker.extensions import db
+from tracker.extensions import db, limiter
 from tracker.incidents.queries import can_view
 from tracker.models import Evidence, Incident, Role
 
@@ -73,9 +73,10 @@ def download(evidence_id: int):
     """The original file, as an attachment (never rendered by the browser), audited."""
     evidence = _visible_evidence(evidence_id)
     path = _stored_file(storage.path_of(evidence.storage_key))
-    chain.record("evidence_download", current_user, "evidence", evidence.id, evidence.incident_id,
-                 {"name": evidence.original_name, "sha256": evidence.sha256})
-    db.session.commit()
+    if request.method != "HEAD":  # a client checking the link has not downloaded anything
+        chain.record("evidence_download", current_user, "evidence", evidence.id, evidence.incident_id,
+                     {"name": evidence.original_name, "sha256": evidence.sha256})
+        db.session.commit()
     response = send_file(path, mimetype=evidence.content_type, as_attachment=True,
                          download_name=evidence.original_name, conditional=False, etag=False)
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -103,6 +104,7 @@ def thumbnail(evidence_id: int):
 
 @bp.route("/evidence/stage", methods=["POST"])
 @recorders
+@limiter.limit(lambda: current_app.config["EVIDENCE_STAGE_RATE_LIMIT"], key_func=lambda: str(current_user.id))
 def stage():
     """One file picked in the incident form, stored at once (JSON for evidence-upload.js)."""
     file = request.files.get("file")
