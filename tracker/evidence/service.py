@@ -50,3 +50,9 @@ def attach(incident: Incident, uploads: list[PendingUpload], user: User) -> list
                       "type": evidence.content_type})
         added.append(evidence)
     return added
+
+
+def must_redact(user: User, evidence: Evidence) -> bool:
+    """Photos of sensitive incidents carry the exact position in their metadata: users without
+    the exact-location right download a copy without it (tracker/evidence/redact.py)."""
+    return evidence.is_image and evidence.incident.sensitive and not user.may_see_exact_locations

@@ -2,6 +2,7 @@
 only to those who may see their incident."""
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from flask_login import current_user
 from tracker.audit import chain
 from tracker.auth.decorators import login_required_any_role, role_required
 from tracker.evidence import storage, sweep, widgets
-from tracker.evidence.service import attach, may_add_evidence
+from tracker.evidence.redact import without_metadata
+from tracker.evidence.service import attach, may_add_evidence, must_redact
 from tracker.evidence.uploads import (PendingUpload, accept_file, accept_files, display_name, load_pending,
                                      refusal_message)
 from tracker.evidence.validation import Refused
@@ -73,14 +75,20 @@ def download(evidence_id: int):
     """The original file, as an attachment (never rendered by the browser), audited."""
     evidence = _visible_evidence(evidence_id)
     path = _stored_file(storage.path_of(evidence.storage_key))
+    redacted = must_redact(current_user, evidence)
     if request.method != "HEAD":  # a client checking the link has not downloaded anything
-        chain.record("evidence_download", current_user, "evidence", evidence.id, evidence.incident_id,
-                     {"name": evidence.original_name, "sha256": evidence.sha256})
+        changes = {"name": evidence.original_name, "sha256": evidence.sha256}
+        if redacted:
+            changes["metadata_removed"] = True
+        chain.record("evidence_download", current_user, "evidence", evidence.id, evidence.incident_id, changes)
         db.session.commit()
-    response = send_file(path, mimetype=evidence.content_type, as_attachment=True,
+    source = io.BytesIO(without_metadata(path.read_bytes(), evidence.content_type)) if redacted else path
+    response = send_file(source, mimetype=evidence.content_type, as_attachment=True,
                          download_name=evidence.original_name, conditional=False, etag=False)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
+    if redacted:
+        response.headers["X-Evidence-Copy"] = "metadata-removed"
     return response
 
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from tracker.evidence.service import may_add_evidence
+from tracker.evidence.service import may_add_evidence, must_redact
 from tracker.evidence.uploads import refusal_message
 from tracker.evidence.validation import ACCEPT, limit_in_mb, max_bytes, too_large
 from tracker.incidents.locations import shown_position
@@ -58,6 +58,7 @@ def photo_position(evidence: Evidence) -> str:
 def register(bp: Blueprint) -> None:
     helpers = {
         "may_add_evidence": lambda incident: may_add_evidence(current_user, incident),
+        "evidence_redacted": lambda evidence: must_redact(current_user, evidence),
         "evidence_photo_position": photo_position,
         "evidence_accept": lambda: ACCEPT,
         "evidence_limit_mb": limit_in_mb,
