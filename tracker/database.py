@@ -28,6 +28,8 @@ def install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
+        # SQLite's own lower() folds ASCII only; searches in Russian must ignore case too.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
@@ -35,6 +37,10 @@ def install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def writes_on_get(view):

@@ -142,3 +142,19 @@ def test_random_filter_combinations_match(app, demo):
                                 status=rng.choice([None, "closed", "submitted", "verified"]),
                                 country=rng.choice([None, "RU", "CN", "MN"]), product=rng.choice([None, 1, 3, 21]))
             assert count_incidents(f, coordinator) == python_count(f)
+
+
+def test_text_search_ignores_case_in_russian(app, client, login_as):
+    seed(app)
+    with app.app_context():
+        author = make_user(Role.RANGER)
+        make_incident(author.id, description="Следы ТИГРА у солонца")
+    login_as(Role.COORDINATOR)
+    assert '<strong id="result-count">1</strong>' in client.get("/incidents?q=тигра").get_data(as_text=True)
+
+
+def test_species_are_listed_by_their_name_in_the_users_language(app, client, login_as):
+    seed(app)
+    login_as(Role.COORDINATOR, language="ru")
+    body = client.get("/incidents").get_data(as_text=True)
+    assert body.index("Амурский осётр") < body.index("Бурый медведь") < body.index("Японский журавль")

@@ -89,7 +89,7 @@ class FilterForm(FlaskForm):
                                       + [(code, label) for code, (label, _) in STATUS_GROUPS.items()])
         self.country.choices = choices([any_] + [(c, COUNTRY_LABELS[c]) for c in COUNTRIES])
         self.place.choices = [*choices([any_])] + place_choices()
-        self.species.choices = choices([any_] + [(s.id, s.name) for s in _active(Species, Species.name_en)])
+        self.species.choices = choices([any_] + [(s.id, s.name) for s in by_name(_active(Species, Species.id))])
         self.product.choices = choices([any_] + [(p.id, p.name) for p in _active(Product, Product.id)])
         self.detection.choices = choices([any_] + [(d.value, DETECTION_LABELS[d]) for d in DetectionMethod])
         self.sensitive.choices = choices([any_, ("1", _l("Sensitive only"))])
@@ -112,6 +112,11 @@ class FilterForm(FlaskForm):
             detection=ok(self.detection), reporter=ok(self.reporter), date_from=ok(self.date_from),
             date_to=ok(self.date_to), q=ok(self.q, lambda v: v.strip() or None),
             sensitive=True if ok(self.sensitive) == "1" else None, sort=ok(self.sort) or "occurred")
+
+
+def by_name(rows):
+    """Reference rows in the order of their names in the user's language."""
+    return sorted(rows, key=lambda row: row.name.casefold())
 
 
 def _active(model, order):

@@ -15,7 +15,7 @@ from tracker.evidence.widgets import stage_attributes
 from tracker.extensions import db
 from tracker.forms import OptionalSelectField, choices
 from tracker.incidents.coordinates import CoordinateError, parse_part, split_pair
-from tracker.incidents.filters import place_choices
+from tracker.incidents.filters import by_name, place_choices
 from tracker.labels import DETECTION_LABELS, UNIT_LABELS
 from tracker.models import CURRENCIES, UNITS, Category, DetectionMethod, Product, Species, utcnow
 
@@ -127,7 +127,7 @@ class IncidentForm(FlaskForm):
         self.detection_method.choices = choices((d.value, DETECTION_LABELS[d]) for d in DetectionMethod)
         self.currency.choices = choices([("", "—")] + [(c, c) for c in CURRENCIES])
         products = db.session.scalars(select(Product).where(Product.active.is_(True)).order_by(Product.id)).all()
-        species = db.session.scalars(select(Species).where(Species.active.is_(True)).order_by(Species.name_en)).all()
+        species = by_name(db.session.scalars(select(Species).where(Species.active.is_(True))))
         for entry in self.items:
             entry.form.fill_choices(products, species)
         self._products, self._species = products, species
