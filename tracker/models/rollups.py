@@ -12,11 +12,10 @@ rebuilds them with `flask --app wsgi rollups rebuild`.
 """
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Index, Integer, String
+from sqlalchemy import BigInteger, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.extensions import db
-from tracker.models.incidents import Incident
 
 ALL_STATUSES = "*"
 ALL_COUNTRIES = "*"
@@ -43,7 +42,3 @@ class IncidentRollup(db.Model):
     quantity_milli: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     arrests: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-
-# The dashboard map counts a category's incidents of a period per grid cell: with the position in
-# the index, that reads no incident row (they are wide), on SQLite and PostgreSQL alike.
-Index("ix_incidents_category_map", Incident.category_id, Incident.occurred_at, Incident.lat, Incident.lon)
