@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_timezone, gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +20,6 @@ from tracker.incidents.duplicates import possible_duplicates
 from tracker.incidents.forms import TRADE_FIELDS, IncidentForm
 from tracker.incidents.permissions import can_edit
 from tracker.models import Incident, IncidentStatus, Role, aware
-from tracker.reporting_time import reporting_zone
 
 recorders = role_required(Role.RANGER, Role.COORDINATOR)
 
@@ -153,7 +152,7 @@ class _FormData:
     """An incident seen through the form's field names (for the edit form's initial values)."""
 
     def __init__(self, incident: Incident):
-        local = aware(incident.occurred_at).astimezone(_user_zone())
+        local = aware(incident.occurred_at).astimezone(get_timezone())
         self.version = str(incident.version)
         self.client_uuid = str(incident.client_uuid)
         self.category = incident.category.slug
@@ -167,9 +166,3 @@ class _FormData:
         for name in ("location_text", "description", "patrol_ref", "suspects", "arrests", "estimated_value",
                      "currency", *TRADE_FIELDS):
             setattr(self, name, getattr(incident, name))
-
-
-def _user_zone():
-    from flask_babel import get_timezone
-
-    return get_timezone() or reporting_zone()

@@ -15,6 +15,9 @@ from tracker.incidents.filters import IncidentFilters, status_values
 from tracker.models import Category, Incident, IncidentItem, Place, Role, User, aware
 from tracker.reporting_time import start_of_day_utc
 
+# What a row of an incident list shows (category, place, items by product), loaded up front.
+LIST_OPTIONS = (joinedload(Incident.category), joinedload(Incident.place),
+                selectinload(Incident.items).joinedload(IncidentItem.product))
 SORT_COLUMNS = {"occurred": Incident.occurred_at, "created": Incident.created_at}
 
 
@@ -129,8 +132,7 @@ def keyset_page(f: IncidentFilters, user: User, cursor: str | None, per_page: in
         key, bound = tuple_(column, Incident.id), tuple_(literal(value, column.type), literal(incident_id))
         stmt = stmt.where(key > bound if backwards else key < bound)
     order = (column.asc(), Incident.id.asc()) if backwards else (column.desc(), Incident.id.desc())
-    stmt = stmt.options(joinedload(Incident.category), joinedload(Incident.place),
-                        selectinload(Incident.items).joinedload(IncidentItem.product))
+    stmt = stmt.options(*LIST_OPTIONS)
     rows = list(db.session.scalars(stmt.order_by(*order).limit(per_page + 1)))
     more = len(rows) > per_page
     rows = rows[:per_page]

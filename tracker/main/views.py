@@ -8,7 +8,7 @@ from tracker.auth.decorators import login_required_any_role
 from tracker.extensions import db
 from tracker.forms import ActionForm
 from tracker.incidents.filters import IncidentFilters
-from tracker.incidents.queries import count_incidents, incidents_stmt
+from tracker.incidents.queries import LIST_OPTIONS, count_incidents, incidents_stmt
 from tracker.models import Role
 from tracker.security import safe_next
 
@@ -22,7 +22,7 @@ def index():
     coordinators at what awaits review, managers at reports and dashboards."""
     context = {}
     if current_user.role in (Role.RANGER, Role.COORDINATOR):
-        recent = incidents_stmt(IncidentFilters(), current_user).limit(5)
+        recent = incidents_stmt(IncidentFilters(), current_user).limit(5).options(*LIST_OPTIONS)
         context["recent"] = db.session.scalars(recent).all()
     if current_user.role is Role.COORDINATOR:
         context["awaiting_review"] = count_incidents(IncidentFilters(status="submitted"), current_user)
