@@ -5,7 +5,7 @@ FLASK   := TRACKER_ENV=development $(VENV)/bin/flask --app wsgi
 PYTEST  := $(PY) -m pytest
 DEMO_INCIDENTS ?= 2000
 
-.PHONY: run test test-sqlite test-postgres test-browser translations i18n-update bench clean
+.PHONY: run test lint test-sqlite test-postgres test-browser translations i18n-update bench clean
 
 $(VENV)/.installed: requirements.txt
 	@test -d $(VENV) || python3 -m venv $(VENV)
@@ -28,7 +28,11 @@ run: $(VENV)/.installed translations
 	$(FLASK) demo --if-empty --incidents $(DEMO_INCIDENTS)
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.installed translations test-sqlite test-postgres test-browser
+test: $(VENV)/.installed translations lint test-sqlite test-postgres test-browser
+
+lint: $(VENV)/.installed
+	@echo "=== ruff ==="
+	$(VENV)/bin/ruff check .
 
 test-sqlite: $(VENV)/.installed translations
 	@echo "=== Test suite on SQLite ==="

@@ -99,7 +99,8 @@ def postgres_database(count: int):
     url = f"postgresql+psycopg://tracker@/tracker?host={socket}&port=5432"
     try:
         if fresh:
-            subprocess.run([*prefix, str(bindir / "createdb"), "-h", str(socket), "-U", "tracker", "tracker"], check=True)
+            subprocess.run([*prefix, str(bindir / "createdb"), "-h", str(socket), "-U", "tracker", "tracker"],
+                           check=True)
             print(f"Building PostgreSQL database with {count:,} incidents...", file=sys.stderr)
             populate(url, count)
             subprocess.run([*prefix, str(bindir / "psql"), "-h", str(socket), "-U", "tracker", "-d", "tracker",

@@ -14,7 +14,8 @@ import argparse
 import contextlib
 import sys
 import time
-from datetime import date, datetime, time as day_start, timezone
+from datetime import date, datetime, timezone
+from datetime import time as day_start
 from zoneinfo import ZoneInfo
 
 from common import DATA, make_app, median, p95, postgres_database, sqlite_database, timings
@@ -64,7 +65,7 @@ def utc_start(day: date):
 
 def run_live(connection, dialect: str, queries: list[str], params: list[tuple]) -> None:
     cursor = connection.cursor()
-    for query, args in zip(queries, params):
+    for query, args in zip(queries, params, strict=False):
         if dialect == "sqlite":
             args = tuple(a.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(a, datetime) else a for a in args)
         cursor.execute(query, args)
@@ -144,7 +145,7 @@ def bench_database(name: str, url: str, repeat: int) -> list[tuple]:
     results = []
     for label, url, sql, params in pages:
         http = timings(get(url), repeat)
-        live = timings(lambda: run_live(raw, dialect, sql, params), max(5, repeat // 4))
+        live = timings(lambda sql=sql, params=params: run_live(raw, dialect, sql, params), max(5, repeat // 4))
         results.append((name, label, median(http), p95(http), median(live)))
         print(f"  {name} {label}: {median(http):.1f} ms", file=sys.stderr)
     for _, slug in categories[:1]:
@@ -180,7 +181,7 @@ def main() -> None:
         with postgres_url(args.incidents) as url:
             results += bench_database("PostgreSQL", url, args.requests)
     print(f"\nDashboards on {args.incidents:,} incidents ({args.requests} requests each; ms)\n")
-    print(f"| database | page | HTTP median | HTTP p95 | live SQL median | median / live | target |")
+    print("| database | page | HTTP median | HTTP p95 | live SQL median | median / live | target |")
     print("|---|---|---:|---:|---:|---:|---|")
     for name, page, http_median, http_p95, live in results:
         ratio = f"{http_median / live:.2f}" if live else "—"

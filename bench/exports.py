@@ -132,7 +132,8 @@ def bench(name: str, url: str, xlsx: bool, xlsx_from: str | None) -> None:
     print(f"  {'':28} {'rows/s':>10} {'seconds':>8} {'peak RSS':>9}")
     print(f"  {'native CSV dump':28} {native_rate:>10,.0f} {native:>8.1f} {'':>9}")
     print(f"  {'app CSV (GET, streamed)':28} {app_rate:>10,.0f} {csv_result['seconds']:>8.1f} {csv_rss:>6.0f} MB")
-    print(f"  app/native {app_rate / native_rate:.0%} (target >= 40%); first byte {csv_result['first_byte'] * 1000:.0f} ms,"
+    print(f"  app/native {app_rate / native_rate:.0%} (target >= 40%); "
+          f"first byte {csv_result['first_byte'] * 1000:.0f} ms,"
           f" first rows {csv_result['first_rows'] * 1000:.0f} ms (target <= 1 s)")
     if xlsx:
         result, rss = run_child("xlsx", url, xlsx_from)

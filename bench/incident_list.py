@@ -15,7 +15,7 @@ DEPTH = 500_000  # rows before the deep page (page 10,000 at 50 a page)
 
 
 def measure(url: str, label: str, repeat: int) -> None:
-    from sqlalchemy import select, text
+    from sqlalchemy import select
 
     from tests.support.factories import make_user
     from tracker.extensions import db

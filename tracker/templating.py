@@ -5,10 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Flask
-from flask_babel import format_datetime, format_decimal, lazy_gettext as _l
+from flask_babel import format_datetime, format_decimal
+from flask_babel import lazy_gettext as _l
 
-from tracker.labels import (COUNTRY_LABELS, DETECTION_LABELS, OUTCOME_LABELS, ROLE_LABELS, STATUS_LABELS,
-                            UNIT_LABELS, label)
+from tracker.labels import (
+    COUNTRY_LABELS,
+    DETECTION_LABELS,
+    OUTCOME_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    UNIT_LABELS,
+    label,
+)
 from tracker.models import DetectionMethod, IncidentStatus, Outcome, utcnow
 
 FIELD_LABELS = {

@@ -78,7 +78,8 @@ def test_reset_password_unlocks_and_ends_sessions(app, client, login_as):
     assert response.status_code == 302
     user = get_user(app, "oleg")
     assert user.session_token != old_token and user.failed_logins == 0
-    assert app.test_client().post("/login", data={"username": "oleg", "password": "the ussuri flows north"}).status_code == 302
+    response = app.test_client().post("/login", data={"username": "oleg", "password": "the ussuri flows north"})
+    assert response.status_code == 302
 
 
 def test_admin_cannot_demote_themselves(app, client, login_as):

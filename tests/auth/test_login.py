@@ -27,7 +27,8 @@ def test_wrong_password_and_unknown_user_look_the_same(app, client):
     wrong = login(client, "anna", "not the password at all", ip="10.0.0.1")
     unknown = login(client, "nobody", "not the password at all", ip="10.0.0.2")
     assert wrong.status_code == unknown.status_code == 200
-    strip = lambda r: r.get_data(as_text=True).replace("anna", "X").replace("nobody", "X")
+    def strip(r):
+        return r.get_data(as_text=True).replace("anna", "X").replace("nobody", "X")
     assert strip(wrong) == strip(unknown)
     assert "Sign-in failed" in wrong.get_data(as_text=True)
 
@@ -76,8 +77,9 @@ def test_deactivated_user_cannot_sign_in(app, client):
 
 
 def test_passwords_are_stored_with_scrypt_by_default(app):
-    from config import Config
     from werkzeug.security import generate_password_hash
+
+    from config import Config
 
     assert Config.PASSWORD_HASH_METHOD == "scrypt"
     assert generate_password_hash("x" * 12, method=Config.PASSWORD_HASH_METHOD).startswith("scrypt:")

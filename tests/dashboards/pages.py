@@ -29,12 +29,12 @@ class DashboardPage(HTMLParser):
             self.charts[self._figure] = json.loads(attrs["data-chart"])
 
     def chart_links(self) -> list[tuple[str, int]]:
-        return [(link, value) for chart in self.charts.values() for link, value in zip(chart["links"], chart["values"])
-                if link]
+        return [(link, value) for chart in self.charts.values()
+                for link, value in zip(chart["links"], chart["values"], strict=True) if link]
 
     def chart_values(self, figure_id: str) -> dict[str, int]:
         chart = self.charts[figure_id]
-        return dict(zip(chart["labels"], chart["values"]))
+        return dict(zip(chart["labels"], chart["values"], strict=False))
 
 
 def list_args(href: str) -> MultiDict:

@@ -51,7 +51,7 @@ def test_place_filtered_links_keep_the_place(demo, client, login_as):
     with demo.app_context():
         region = place_id("Primorsky Krai")
     links = links_of(client, f"/dashboards/snaring?place={region}")
-    assert all(f"place=" in href for href, _ in links)
+    assert all("place=" in href for href, _ in links)
     assert_links_match(demo, client, user_id, links, over_http=False)
 
 

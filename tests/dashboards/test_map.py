@@ -58,7 +58,7 @@ def test_above_the_limit_the_database_counts_on_a_grid(app, client, login_as):
     assert payload["mode"] == "grid" and payload["total"] == located
     size = payload["cell"]
     assert size >= 0.1
-    for lat, lon, count in payload["cells"]:
+    for lat, _lon, count in payload["cells"]:
         assert count > 0
         assert abs((lat / size - 0.5) - round(lat / size - 0.5)) < 1e-6  # a cell centre, not a position
     assert len(json.dumps(payload)) < 100_000

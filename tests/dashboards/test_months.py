@@ -63,5 +63,5 @@ def test_trend_bars_at_a_month_boundary_list_the_same_incidents(app, client, log
     assert trend["values"] == ([0, 1, 0] if boundary else [0, 0, 1])
     with app.test_request_context():
         user = db.session.get(User, user_id)
-        for link, value in zip(trend["links"], trend["values"]):
+        for link, value in zip(trend["links"], trend["values"], strict=False):
             assert count_incidents(FilterForm(list_args(link)).filters(), user) == value

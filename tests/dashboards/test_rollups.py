@@ -14,8 +14,20 @@ from tracker.dashboards.rollups import rebuild, sliced
 from tracker.extensions import db
 from tracker.incidents.demo import generate
 from tracker.incidents.services import ItemData, create_incident, update_incident
-from tracker.models import (UNITS, Category, DetectionMethod, Incident, IncidentItem, IncidentRollup, IncidentStatus,
-                            Place, Product, Role, Species, User)
+from tracker.models import (
+    UNITS,
+    Category,
+    DetectionMethod,
+    Incident,
+    IncidentItem,
+    IncidentRollup,
+    IncidentStatus,
+    Place,
+    Product,
+    Role,
+    Species,
+    User,
+)
 
 
 def stored() -> dict:

@@ -2,7 +2,7 @@
 from datetime import datetime, timezone
 
 import pytest
-from PIL import ExifTags, Image, TiffImagePlugin
+from PIL import TiffImagePlugin
 
 from tests.evidence import files
 from tests.support.factories import make_user

@@ -46,7 +46,8 @@ def test_ranger_records_a_seizure(app, client, ranger):
         incident = db.session.scalar(select(Incident))
         assert incident.ref.startswith(f"INC-{datetime.now().year}-") and len(incident.ref) == 15
         assert incident.status is IncidentStatus.SUBMITTED and incident.sensitive
-        assert [(i.product.slug, float(i.quantity), i.unit) for i in incident.items] == [("paw", 2, "pcs"), ("bone", 3, "kg")]
+        assert [(i.product.slug, float(i.quantity), i.unit) for i in incident.items] == [
+            ("paw", 2, "pcs"), ("bone", 3, "kg")]
         assert incident.unit == "Land of the Leopard rangers" and incident.country == "RU"
         assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.incident_id == incident.id)) == "create"
     page = client.get(response.headers["Location"]).get_data(as_text=True)

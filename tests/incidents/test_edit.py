@@ -20,7 +20,8 @@ def edit_form(client, incident_id):
             value = re.search(r'value="([^"]*)"', tag)
             data[name.group(1)] = value.group(1) if value else ""
     for name, inner in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', body, re.S):
-        selected = re.search(r'<option[^>]*selected[^>]*value="([^"]*)"|<option[^>]*value="([^"]*)"[^>]*selected', inner)
+        selected = re.search(r'<option[^>]*selected[^>]*value="([^"]*)"|'
+                             r'<option[^>]*value="([^"]*)"[^>]*selected', inner)
         data[name] = (selected.group(1) or selected.group(2)) if selected else ""
     for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', body, re.S):
         data[name] = text.strip()

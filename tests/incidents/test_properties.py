@@ -1,7 +1,8 @@
 """Property and concurrency checks on incident writes (security promises 14 and 23)."""
 import threading
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tests.incidents.test_create import valid_form

@@ -25,7 +25,8 @@ def incident_in(app, author_id, status):
 
 def step(client, incident_id, version, target, **extra):
     return client.post(f"/incidents/{incident_id}/status",
-                       data={"target": target, f"{target}-version": str(version), **{f"{target}-{k}": v for k, v in extra.items()}})
+                       data={"target": target, f"{target}-version": str(version),
+                             **{f"{target}-{k}": v for k, v in extra.items()}})
 
 
 def status_of(app, incident_id):

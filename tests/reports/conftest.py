@@ -10,11 +10,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from tests.support.factories import make_user
 from tracker.extensions import db
 from tracker.incidents.services import ItemData, create_incident
 from tracker.models import Category, DetectionMethod, IncidentStatus, Outcome, Place, Product, Species, User
 from tracker.reference.seed import seed_reference
-from tests.support.factories import make_user
 
 UTC = timezone.utc
 
@@ -53,7 +53,8 @@ def build_dataset() -> Dataset:
         # A tiger skin and bones seized at a checkpoint: sensitive (CITES I), CITES trade fields filled.
         "tiger": ({"category_id": trafficking, "occurred_at": datetime(2025, 3, 14, 23, 30, tzinfo=UTC),
                    "place_id": leopard_park, "lat": 43.1234, "lon": 131.5678,
-                   "description": "Шкура тигра в багажнике; 虎皮在后备箱", "detection_method": DetectionMethod.CHECKPOINT,
+                   "description": "Шкура тигра в багажнике; 虎皮在后备箱",
+                   "detection_method": DetectionMethod.CHECKPOINT,
                    "suspects": 2, "arrests": 1, "estimated_value": Decimal("150000.00"), "currency": "RUB",
                    "outcome": Outcome.CRIMINAL_CASE, "penalty": "2 years", "seizure_reason": "No CITES permit",
                    "transport_mode": "Car", "concealment": "Spare-wheel well", "origin_country": "RU",

@@ -47,7 +47,8 @@ def expected_rows(dataset, paws_ref) -> list[list]:
     return [
         [date(2025, 1, 1), "Ursus thibetanus", "I", "Paws", 4, "", "Hunting without licence",
          "Russia; Road checkpoint 12", "Patrol", "Motorbike", "", "", "", "", "RU",
-         "Administrative fine; RUB 50,000", "Destroyed", "", f"Tracker reference {paws_ref}; =cmd|' /C calc'!A0"],  # not at the start: harmless
+         "Administrative fine; RUB 50,000", "Destroyed", "", # not at the start: harmless
+         f"Tracker reference {paws_ref}; =cmd|' /C calc'!A0"],
         [date(2025, 3, 15), "Panthera tigris altaica", "I", "SKI", 1, "", *common,
          f"Tracker reference {tiger}; estimated value is for the whole seizure (2 rows); =HYPERLINK(\"http://evil\")"],
         [date(2025, 3, 15), "Panthera tigris altaica", "I", "BON", 3.5, "kg", *common,

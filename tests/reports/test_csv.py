@@ -9,8 +9,8 @@ import pytest
 from tests.reports.helpers import csv_header, documented_columns, export_events, read_csv
 from tracker.audit.chain import verify_chain
 from tracker.extensions import db
-from tracker.incidents.filters import IncidentFilters
 from tracker.incidents.demo import generate
+from tracker.incidents.filters import IncidentFilters
 from tracker.incidents.queries import count_incidents
 from tracker.models import Role, User
 from tracker.reports.columns import CSV_HEADER

@@ -21,7 +21,7 @@ def workbook(client, url="/reports/incidents.xlsx"):
 
 def rows(sheet) -> list[dict]:
     values = list(sheet.iter_rows(values_only=True))
-    return [dict(zip(values[0], row)) for row in values[1:]]
+    return [dict(zip(values[0], row, strict=False)) for row in values[1:]]
 
 
 def test_sheets_headers_and_frozen_panes(client, login_as, dataset):

@@ -2,15 +2,32 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FloatField, IntegerField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FloatField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from tracker.auth.passwords import PasswordPolicy
 from tracker.forms import OptionalSelectField, choices
 from tracker.i18n import LANGUAGE_NAMES
 from tracker.labels import COUNTRY_LABELS, ROLE_LABELS
-from tracker.models import (CITES_APPENDICES, COUNTRIES, IUCN_CATEGORIES, UNITS, PlaceKind, ProductScope,
-                            Role, SpeciesGroup)
+from tracker.models import (
+    CITES_APPENDICES,
+    COUNTRIES,
+    IUCN_CATEGORIES,
+    UNITS,
+    PlaceKind,
+    ProductScope,
+    Role,
+    SpeciesGroup,
+)
 
 
 def none_if_empty(value):

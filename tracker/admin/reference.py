@@ -23,13 +23,15 @@ REFERENCE_TABLES = {
     "categories": ReferenceTable(Category, CategoryForm, _l("Categories"), ("slug",),
                                  ("slug", "name_en", "name_ru", "name_zh", "active"), ("position", "id")),
     "species": ReferenceTable(Species, SpeciesForm, _l("Species"), ("scientific_name",),
-                              ("scientific_name", "name_en", "name_ru", "name_zh", "cites_appendix", "iucn_status", "active"),
+                              ("scientific_name", "name_en", "name_ru", "name_zh", "cites_appendix", "iucn_status",
+                               "active"),
                               ("scientific_name",)),
     "products": ReferenceTable(Product, ProductForm, _l("Products"), ("slug",),
                                ("slug", "name_en", "name_ru", "name_zh", "default_unit", "cites_term", "active"),
                                ("applies_to", "id")),
     "places": ReferenceTable(Place, PlaceForm, _l("Places"), ("name_en", "country"),
-                             ("name_en", "name_ru", "name_zh", "kind", "country", "active"), ("country", "kind", "name_en")),
+                             ("name_en", "name_ru", "name_zh", "kind", "country", "active"),
+                             ("country", "kind", "name_en")),
 }
 
 COLUMN_LABELS = {

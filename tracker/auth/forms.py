@@ -4,9 +4,9 @@ from wtforms import HiddenField, PasswordField, SelectField, StringField, Submit
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from tracker.auth.passwords import PasswordPolicy
+from tracker.forms import choices
 from tracker.i18n import LANGUAGE_NAMES
 from tracker.labels import TIMEZONES
-from tracker.forms import choices
 
 
 class LoginForm(FlaskForm):

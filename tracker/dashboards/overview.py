@@ -81,7 +81,7 @@ def overview_cards(categories: list[Category], today: date, user: User) -> list[
     for category in categories:
         counts = monthly[category.id]
 
-        def total(first: int, last: int) -> int:
+        def total(first: int, last: int, counts=counts) -> int:
             return sum(counts.get(key, 0) for key in month_range(first, last))
 
         figures = {

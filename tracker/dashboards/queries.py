@@ -18,8 +18,17 @@ from tracker.dashboards.months import key_of
 from tracker.extensions import db
 from tracker.incidents.filters import IncidentFilters, status_values
 from tracker.incidents.queries import apply_filters, visible_to
-from tracker.models import (ALL_COUNTRIES, ALL_PLACES, ALL_STATUSES, COUNTRIES, NO_PLACE, IncidentRollup, Place,
-                            Role, User)
+from tracker.models import (
+    ALL_COUNTRIES,
+    ALL_PLACES,
+    ALL_STATUSES,
+    COUNTRIES,
+    NO_PLACE,
+    IncidentRollup,
+    Place,
+    Role,
+    User,
+)
 
 rollups = IncidentRollup.__table__
 # Filters that the rollups cannot answer.

@@ -16,8 +16,25 @@ from functools import lru_cache
 from itertools import chain
 
 from flask import current_app
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, bindparam, cast, delete, event, func, \
-    insert, inspect, literal_column, select, text, tuple_
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    cast,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    literal_column,
+    select,
+    text,
+    tuple_,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
@@ -64,7 +81,7 @@ def sliced(fine: dict[tuple, list[int]]) -> dict[tuple, list[int]]:
     result: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
     for key, amounts in fine.items():
         for replaced in SLICES:
-            row = result[tuple(replaced.get(name, part) for name, part in zip(KEY_NAMES, key))]
+            row = result[tuple(replaced.get(name, part) for name, part in zip(KEY_NAMES, key, strict=False))]
             for n, amount in enumerate(amounts):
                 row[n] += amount
     return result
@@ -72,10 +89,10 @@ def sliced(fine: dict[tuple, list[int]]) -> dict[tuple, list[int]]:
 
 def apply_changes(connection, before: dict, after: dict) -> None:
     """Add after − before to the stored rows (upsert), then drop rows that fell to zero."""
-    delta = {key: [a - b for a, b in zip(after.get(key, (0, 0, 0)), before.get(key, (0, 0, 0)))]
+    delta = {key: [a - b for a, b in zip(after.get(key, (0, 0, 0)), before.get(key, (0, 0, 0)), strict=False)]
              for key in set(before) | set(after)}
     changes = sliced({key: amounts for key, amounts in delta.items() if any(amounts)})
-    rows = [dict(zip(KEY_NAMES + AMOUNT_NAMES, (*key, *amounts)))
+    rows = [dict(zip(KEY_NAMES + AMOUNT_NAMES, (*key, *amounts), strict=False))
             for key, amounts in sorted(changes.items()) if any(amounts)]  # sorted: same lock order
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     upsert = dialect.insert(rollups)

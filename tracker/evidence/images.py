@@ -8,12 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from tracker.evidence import storage
 from tracker.evidence.exif import PhotoFacts, read_photo_facts
 from tracker.evidence.validation import FileKind, Refused, damaged
-from flask_babel import lazy_gettext as _l
 
 THUMBNAIL_SIZE = (320, 320)
 # What Pillow raises on bytes it cannot decode (OSError covers truncated data).

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import format_decimal, lazy_gettext as _l
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
 
 MEGABYTE = 1024 * 1024
 # Longest magic number below, in bytes.

@@ -7,18 +7,25 @@ import logging
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request, send_file, url_for
-from flask_babel import gettext as _, ngettext, to_user_timezone
+from flask_babel import gettext as _
+from flask_babel import ngettext, to_user_timezone
 from flask_login import current_user
 
 from tracker.audit import chain
 from tracker.auth.decorators import login_required_any_role, role_required
+from tracker.database import writes_on_get
 from tracker.evidence import storage, sweep, widgets
 from tracker.evidence.redact import without_metadata
 from tracker.evidence.service import attach, may_add_evidence, must_redact
-from tracker.evidence.uploads import (PendingUpload, accept_file, accept_files, display_name, load_pending,
-                                     refusal_message)
+from tracker.evidence.uploads import (
+    PendingUpload,
+    accept_file,
+    accept_files,
+    display_name,
+    load_pending,
+    refusal_message,
+)
 from tracker.evidence.validation import Refused
-from tracker.database import writes_on_get
 from tracker.extensions import db, limiter
 from tracker.incidents.queries import can_view
 from tracker.models import Evidence, Incident, Role

@@ -16,8 +16,24 @@ from sqlalchemy import func, insert, select, text
 
 from tracker.audit.chain import event_hash
 from tracker.extensions import db
-from tracker.models import (AuditEvent, AuditHead, Category, DetectionMethod, GENESIS_HASH, Incident, IncidentItem,
-                            IncidentStatus, Outcome, Place, PlaceKind, Product, ReferenceCounter, Role, Species, User)
+from tracker.models import (
+    GENESIS_HASH,
+    AuditEvent,
+    AuditHead,
+    Category,
+    DetectionMethod,
+    Incident,
+    IncidentItem,
+    IncidentStatus,
+    Outcome,
+    Place,
+    PlaceKind,
+    Product,
+    ReferenceCounter,
+    Role,
+    Species,
+    User,
+)
 
 BATCH = 5000
 CATEGORY_WEIGHTS = {"poaching": 25, "snaring": 30, "illegal-logging": 15, "illegal-fishing": 14,
@@ -45,14 +61,20 @@ STATUS_OLD = [(IncidentStatus.CLOSED, 55), (IncidentStatus.VERIFIED, 22), (Incid
               (IncidentStatus.REJECTED, 5), (IncidentStatus.SUBMITTED, 8)]
 STATUS_RECENT = [(IncidentStatus.DRAFT, 6), (IncidentStatus.SUBMITTED, 30), (IncidentStatus.VERIFIED, 32),
                  (IncidentStatus.UNDER_INVESTIGATION, 15), (IncidentStatus.CLOSED, 12), (IncidentStatus.REJECTED, 5)]
-DESCRIPTIONS = ["Found during routine patrol.", "Reported by a local resident.", "Tracks in fresh snow led to the site.",
+DESCRIPTIONS = ["Found during routine patrol.", "Reported by a local resident.",
+                "Tracks in fresh snow led to the site.",
                 "Camera trap recorded people with a rifle.", "Vehicle stopped at the checkpoint.",
                 "Обнаружено в ходе планового патрулирования.", "Сообщение местного жителя.",
                 "巡护中发现。", "群众举报。"]
 
+DETECTION_WEIGHTS = [(DetectionMethod.PATROL.value, 50), (DetectionMethod.CAMERA_TRAP.value, 12),
+                     (DetectionMethod.INFORMANT.value, 12), (DetectionMethod.CHECKPOINT.value, 12),
+                     (DetectionMethod.MARKET_INSPECTION.value, 6), (DetectionMethod.ONLINE_MONITORING.value, 5),
+                     (DetectionMethod.OTHER.value, 3)]
+
 
 def _weighted(rng: random.Random, pairs):
-    values, weights = zip(*pairs)
+    values, weights = zip(*pairs, strict=False)
     return rng.choices(values, weights=weights)[0]
 
 
@@ -70,6 +92,27 @@ def demo_reporters() -> list[User]:
         reporters.append(user)
     db.session.flush()
     return reporters
+
+
+def _random_items(rng: random.Random, category_slug: str, products: dict, species: dict, incident_id: int,
+                  first_id: int) -> tuple[list[dict], bool]:
+    """1-3 item rows for one incident, and whether one of them makes it sensitive."""
+    rows, sensitive = [], False
+    for position in range(rng.choice((1, 1, 1, 2, 2, 3))):
+        product = products.get(rng.choice(CATEGORY_PRODUCTS.get(category_slug, ["carcass"])))
+        if product is None:
+            continue
+        group = PRODUCT_GROUP.get(product.slug, "mammal" if product.applies_to.value == "animal" else None)
+        sp = None
+        if group and rng.random() < 0.9:
+            sp = species.get(rng.choice(SPECIES_FOR[group]))
+        sensitive = sensitive or bool(sp and sp.is_sensitive)
+        low, high = QUANTITY[product.default_unit]
+        quantity = Decimal(str(round(rng.uniform(low, high), 1 if product.default_unit != "pcs" else 0) or 1))
+        rows.append({"id": first_id + len(rows), "incident_id": incident_id, "position": position,
+                     "product_id": product.id, "species_id": sp.id if sp else None, "quantity": quantity,
+                     "unit": product.default_unit, "notes": ""})
+    return rows, sensitive
 
 
 def generate(count: int, seed: int = 1, now: datetime | None = None, progress=None) -> int:
@@ -117,23 +160,10 @@ def generate(count: int, seed: int = 1, now: datetime | None = None, progress=No
         status = _weighted(rng, statuses)
         year = reported.year
         counters[year] = counters.get(year, 0) + 1
-        sensitive = False
         incident_id = next_id + n
-        for position in range(rng.choice((1, 1, 1, 2, 2, 3))):
-            product = products.get(rng.choice(CATEGORY_PRODUCTS.get(category.slug, ["carcass"])))
-            if product is None:
-                continue
-            group = PRODUCT_GROUP.get(product.slug, "mammal" if product.applies_to.value == "animal" else None)
-            sp = None
-            if group and rng.random() < 0.9:
-                sp = species.get(rng.choice(SPECIES_FOR[group]))
-            sensitive = sensitive or bool(sp and sp.is_sensitive)
-            low, high = QUANTITY[product.default_unit]
-            quantity = Decimal(str(round(rng.uniform(low, high), 1 if product.default_unit != "pcs" else 0) or 1))
-            items.append({"id": next_item_id, "incident_id": incident_id, "position": position,
-                          "product_id": product.id, "species_id": sp.id if sp else None, "quantity": quantity,
-                          "unit": product.default_unit, "notes": ""})
-            next_item_id += 1
+        new_items, sensitive = _random_items(rng, category.slug, products, species, incident_id, next_item_id)
+        items.extend(new_items)
+        next_item_id += len(new_items)
         suspects = rng.choice((0, 0, 0, 1, 1, 2, 3))
         closed = status == IncidentStatus.CLOSED
         incidents.append({
@@ -141,13 +171,11 @@ def generate(count: int, seed: int = 1, now: datetime | None = None, progress=No
             "client_uuid": uuid.UUID(int=rng.getrandbits(128), version=4), "category_id": category.id,
             "occurred_at": occurred, "reported_at": reported, "reporter_id": reporter.id, "unit": reporter.unit,
             "place_id": place.id, "country": place.country,
-            "lat": round((place.lat or 45) + rng.gauss(0, 0.25), 5), "lon": round((place.lon or 133) + rng.gauss(0, 0.3), 5),
+            "lat": round((place.lat or 45) + rng.gauss(0, 0.25), 5),
+            "lon": round((place.lon or 133) + rng.gauss(0, 0.3), 5),
             "location_text": "", "description": rng.choice(DESCRIPTIONS), "status": status.value,
             "patrol_ref": f"P-{year}-{rng.randint(1, 999):03d}",
-            "detection_method": _weighted(rng, [(DetectionMethod.PATROL.value, 50), (DetectionMethod.CAMERA_TRAP.value, 12),
-                                                (DetectionMethod.INFORMANT.value, 12), (DetectionMethod.CHECKPOINT.value, 12),
-                                                (DetectionMethod.MARKET_INSPECTION.value, 6),
-                                                (DetectionMethod.ONLINE_MONITORING.value, 5), (DetectionMethod.OTHER.value, 3)]),
+            "detection_method": _weighted(rng, DETECTION_WEIGHTS),
             "suspects": suspects, "arrests": rng.randint(0, suspects),
             "estimated_value": Decimal(rng.randrange(0, 500000, 500)) if rng.random() < 0.4 else None,
             "currency": "RUB" if place.country == "RU" else ("CNY" if place.country == "CN" else "MNT"),

@@ -17,8 +17,17 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, STATUS_LABELS
-from tracker.models import (COUNTRIES, OPEN_STATUSES, VERIFIED_STATUSES, Category, DetectionMethod, IncidentStatus,
-                            Place, Product, Species)
+from tracker.models import (
+    COUNTRIES,
+    OPEN_STATUSES,
+    VERIFIED_STATUSES,
+    Category,
+    DetectionMethod,
+    IncidentStatus,
+    Place,
+    Product,
+    Species,
+)
 
 SORTS = {"occurred": _l("Date of incident"), "created": _l("Date recorded")}
 # A status filter may also name a group of statuses (the dashboards count these).

@@ -4,12 +4,24 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-from flask_babel import get_timezone, lazy_gettext as _l
+from flask_babel import get_timezone
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import (DateTimeLocalField, DecimalField, FieldList, FormField, HiddenField, IntegerField,
-                     MultipleFileField, SelectField, StringField, SubmitField, TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import (
+    DateTimeLocalField,
+    DecimalField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from tracker.evidence.widgets import stage_attributes
 from tracker.extensions import db

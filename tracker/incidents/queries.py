@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Select, exists, func, literal, or_, select, tuple_
+from sqlalchemy import Select, func, literal, or_, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
@@ -63,18 +63,25 @@ def apply_filters(stmt: Select, f: IncidentFilters) -> Select:
     if f.date_to:
         stmt = stmt.where(Incident.occurred_at < start_of_day_utc(f.date_to + timedelta(days=1)))
     if f.species or f.product:
-        item = [IncidentItem.incident_id == Incident.id]
-        if f.species:
-            item.append(IncidentItem.species_id == f.species)
-        if f.product:
-            item.append(IncidentItem.product_id == f.product)
-        stmt = stmt.where(exists().where(*item))
+        stmt = stmt.where(_has_item(f))
     if f.q:
         pattern = f"%{escape_like(f.q)}%"
         stmt = stmt.where(or_(Incident.ref.ilike(pattern, escape="\\"),
                               Incident.description.ilike(pattern, escape="\\"),
                               Incident.location_text.ilike(pattern, escape="\\")))
     return stmt
+
+
+def _has_item(f: IncidentFilters):
+    """An item of the filtered species and/or product. Correlated to incidents explicitly: in a
+    statement that also selects from incident_items (the exports), auto-correlation would
+    otherwise take both tables away and leave the subquery with no FROM clause."""
+    item = [IncidentItem.incident_id == Incident.id]
+    if f.species:
+        item.append(IncidentItem.species_id == f.species)
+    if f.product:
+        item.append(IncidentItem.product_id == f.product)
+    return select(IncidentItem.id).where(*item).correlate(Incident).exists()
 
 
 def incidents_stmt(f: IncidentFilters, user: User) -> Select:

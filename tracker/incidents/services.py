@@ -11,8 +11,7 @@ from sqlalchemy import select
 from tracker.audit import chain
 from tracker.database import dialect_insert
 from tracker.extensions import db
-from tracker.models import (Incident, IncidentItem, IncidentStatus, Place, ReferenceCounter, Species, User, aware,
-                            utcnow)
+from tracker.models import Incident, IncidentItem, IncidentStatus, Place, ReferenceCounter, Species, User, aware, utcnow
 
 # Facts compared for the audit trail's field-level before/after.
 AUDITED_FIELDS = ("category_id", "occurred_at", "place_id", "country", "lat", "lon", "location_text", "description",

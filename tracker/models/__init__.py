@@ -4,10 +4,32 @@ from tracker.models.accounts import Role, User, new_session_token
 from tracker.models.audit import GENESIS_HASH, AuditEvent, AuditHead
 from tracker.models.base import LocalizedNameMixin, aware, str_enum, utcnow
 from tracker.models.evidence import Evidence
-from tracker.models.incidents import (CURRENCIES, OPEN_STATUSES, VERIFIED_STATUSES, DetectionMethod, DuplicateLink,
-                                      Incident, IncidentItem, IncidentStatus, Outcome, ReferenceCounter)
-from tracker.models.reference import (CITES_APPENDICES, COUNTRIES, IUCN_CATEGORIES, SENSITIVE_IUCN, UNITS, Category,
-                                      Place, PlaceKind, Product, ProductScope, Species, SpeciesGroup)
+from tracker.models.incidents import (
+                                      CURRENCIES,
+                                      OPEN_STATUSES,
+                                      VERIFIED_STATUSES,
+                                      DetectionMethod,
+                                      DuplicateLink,
+                                      Incident,
+                                      IncidentItem,
+                                      IncidentStatus,
+                                      Outcome,
+                                      ReferenceCounter,
+)
+from tracker.models.reference import (
+                                      CITES_APPENDICES,
+                                      COUNTRIES,
+                                      IUCN_CATEGORIES,
+                                      SENSITIVE_IUCN,
+                                      UNITS,
+                                      Category,
+                                      Place,
+                                      PlaceKind,
+                                      Product,
+                                      ProductScope,
+                                      Species,
+                                      SpeciesGroup,
+)
 from tracker.models.rollups import ALL_COUNTRIES, ALL_PLACES, ALL_STATUSES, NO_PLACE, IncidentRollup
 
 __all__ = [

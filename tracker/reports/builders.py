@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Callable
 
 from flask import current_app
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from tracker.incidents.filters import IncidentFilters
 from tracker.models import User, utcnow

@@ -2,7 +2,8 @@
 "about" sheet, the PDF and the page before a download."""
 from __future__ import annotations
 
-from flask_babel import format_date, gettext as _
+from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.extensions import db
@@ -28,10 +29,9 @@ def describe_filters(f: IncidentFilters) -> list[tuple[str, str]]:
         lines.append((_("Status"), label(STATUS_LABELS, IncidentStatus(f.status))))
     if f.country:
         lines.append((_("Country"), label(COUNTRY_LABELS, f.country)))
-    for title, model, value in ((_("Place"), Place, f.place), (_("Species"), Species, f.species),
-                                (_("Product"), Product, f.product)):
-        if value:
-            lines.append((title, _name(model, value)))
+    lines += [(title, _name(model, value)) for title, model, value in (
+        (_("Place"), Place, f.place), (_("Species"), Species, f.species), (_("Product"), Product, f.product))
+        if value]
     if f.detection:
         lines.append((_("Detection method"), label(DETECTION_LABELS, f.detection)))
     if f.reporter:

@@ -10,8 +10,9 @@ import secrets
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import (abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for)
-from flask_babel import get_locale, gettext as _
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 

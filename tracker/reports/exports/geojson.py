@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Iterator
 
-from tracker.reports.columns import INCIDENT_COLUMNS, ITEM_COLUMNS, formatters, formatted
+from tracker.reports.columns import INCIDENT_COLUMNS, ITEM_COLUMNS, formatted, formatters
 from tracker.reports.exports import Tally
 
 CHUNK = 64 * 1024
@@ -18,8 +18,8 @@ LAT, LON = INCIDENT_NAMES.index("lat"), INCIDENT_NAMES.index("lon")
 
 def feature(incident: list, items: list[list]) -> dict:
     lat, lon = incident[LAT], incident[LON]
-    properties = dict(zip(INCIDENT_NAMES, formatted(incident, DATE_FORMATS)))
-    properties["items"] = [dict(zip(ITEM_NAMES, item)) for item in items]
+    properties = dict(zip(INCIDENT_NAMES, formatted(incident, DATE_FORMATS), strict=False))
+    properties["items"] = [dict(zip(ITEM_NAMES, item, strict=False)) for item in items]
     geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
     return {"type": "Feature", "id": incident[0], "geometry": geometry, "properties": properties}
 

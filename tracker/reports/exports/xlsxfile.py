@@ -57,7 +57,7 @@ class SheetWriter:
             self._finish_sheet()
             self._new_sheet()
         row = self.row
-        for col, (value, write) in enumerate(zip(cells, self.writers)):
+        for col, (value, write) in enumerate(zip(cells, self.writers, strict=False)):
             if value is not None and value != "":
                 write(row, col, value)
         self.row += 1
