@@ -45,7 +45,7 @@ def expected_rows(dataset, paws_ref) -> list[list]:
     common = ["No CITES permit", "Land of the Leopard National Park; Russia", "Checkpoint", "Car", "Spare-wheel well",
               "RU", "", "CN", "RU, CN", "Criminal case opened; 2 years", "Held as evidence", "150000.00 RUB"]
     return [
-        [date(2025, 1, 1), "Ursus thibetanus", "I", "Paws", 4, "", "Hunting without licence",
+        [date(2025, 1, 1), "Ursus thibetanus", "I", "FOO", 4, "", "Hunting without licence",
          "Russia; Road checkpoint 12", "Patrol", "Motorbike", "", "", "", "", "RU",
          "Administrative fine; RUB 50,000", "Destroyed", "", # not at the start: harmless
          f"Tracker reference {paws_ref}; =cmd|' /C calc'!A0"],
