@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from tracker.incidents.filters import IncidentFilters
+from tracker.incidents.visibility import sees_exact_positions
 from tracker.models import User, utcnow
 from tracker.reports import pdf
 from tracker.reports.cites import CITES_COLUMNS, cites_rows
@@ -30,10 +31,10 @@ def _about(title: str, user: User, lines: list[tuple[str, str]]) -> list[tuple[s
 
 
 def incidents_xlsx(path: str, f: IncidentFilters, user: User, progress: Progress | None = None) -> Tally:
-    exact = user.may_see_exact_locations
+    exact = sees_exact_positions(user)
     tally = Tally()
     workbook = open_workbook(path, current_app.config["REPORTS_DIR"])
-    write_incidents(workbook, records(f, user, RecordBuilder(exact, spreadsheet=True)), tally, progress)
+    write_incidents(workbook, records(f, user, RecordBuilder(spreadsheet=True)), tally, progress)
     filters = describe_filters(f) or [(_("Filters"), _("None: every incident you may see"))]
     write_about(workbook, _about(_("Incidents"), user, [
         *filters, (_("Incidents"), str(tally.incidents)), (_("Items"), str(tally.items)),

@@ -18,19 +18,25 @@ from typing import Callable, Iterator
 from sqlalchemy import Float, Select, String, cast, func, or_, select, type_coerce
 
 from tracker.extensions import db
-from tracker.incidents.queries import visible_to
+from tracker.incidents import visibility
 from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, OUTCOME_LABELS, label
 from tracker.localtime import local_date, start_of_day_utc
 from tracker.models import VERIFIED_STATUSES, Category, Incident, IncidentItem, Place, Product, Species, User
-from tracker.reports.columns import Column, neutralise
+from tracker.reports.columns import neutralise
 
 SEIZURE_CATEGORY = "trafficking"
 CITES_UNITS = {"pcs": ""}  # a number of specimens has no unit in CITES reports
 
 
 @dataclass(frozen=True)
-class CitesColumn(Column):
-    value: Callable = lambda row: ""
+class CitesColumn:
+    """A column of the Secretariat's template: how a report row fills it (kinds and widths as for
+    the incident exports, tracker/reports/columns.py)."""
+
+    name: str
+    kind: str
+    width: int
+    value: Callable
 
 
 def _joined(*parts: str) -> str:
@@ -38,7 +44,8 @@ def _joined(*parts: str) -> str:
 
 
 def _location(r) -> str:
-    return _joined(r.place_name, label(COUNTRY_LABELS, r.country) if r.country else "", r.location_text)
+    text = visibility.WITHHELD if r.text_withheld else r.location_text
+    return _joined(r.place_name, label(COUNTRY_LABELS, r.country) if r.country else "", text)
 
 
 def _value(r) -> str:
@@ -80,7 +87,9 @@ def cites_stmt(year: int, user: User) -> Select:
     """The report's rows for `year`, oldest seizure first."""
     seizure_category = select(Category.id).where(Category.slug == SEIZURE_CATEGORY).scalar_subquery()
     stmt = (
-        select(Incident.ref, Incident.occurred_at, Incident.country, Incident.location_text,
+        select(Incident.ref, Incident.occurred_at, Incident.country,
+               visibility.location_text_sql(user).label("location_text"),
+               visibility.text_withheld_sql(user).label("text_withheld"),
                type_coerce(Incident.detection_method, String).label("detection_method"), Incident.seizure_reason,
                Incident.transport_mode, Incident.concealment, Incident.origin_country, Incident.transit_countries,
                Incident.destination_country, Incident.offender_nationalities,
@@ -99,7 +108,8 @@ def cites_stmt(year: int, user: User) -> Select:
                Incident.occurred_at >= start_of_day_utc(date(year, 1, 1)),
                Incident.occurred_at < start_of_day_utc(date(year + 1, 1, 1)))
     )
-    return visible_to(stmt, user).order_by(Incident.occurred_at, Incident.id, IncidentItem.position, IncidentItem.id)
+    return visibility.visible_to(stmt, user).order_by(Incident.occurred_at, Incident.id, IncidentItem.position,
+                                                       IncidentItem.id)
 
 
 class _Row:

@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 from tracker.auth.decorators import recent_login_required
 from tracker.forms import ActionForm
 from tracker.incidents.filters import FilterForm
+from tracker.incidents.visibility import sees_exact_positions
 from tracker.models import User
 from tracker.reports import builders, jobs
 from tracker.reports.blueprint import bp, may_export, requested_filters, requested_year, stamp
@@ -56,7 +57,7 @@ def _audit_args(subject) -> dict:
 
 
 def _generalised(spec: Built, user: User) -> bool:
-    return spec.has_coordinates and not user.may_see_exact_locations
+    return spec.has_coordinates and not sees_exact_positions(user)
 
 
 def _build_now(kind: str, subject):

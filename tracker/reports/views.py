@@ -10,6 +10,7 @@ from flask_login import current_user
 from tracker.auth.decorators import recent_login_required
 from tracker.extensions import db
 from tracker.forms import ActionForm
+from tracker.incidents.visibility import sees_exact_positions
 from tracker.reports.blueprint import bp, may_export, requested_filters, requested_year, stamp
 from tracker.reports.cites import CITES_COLUMNS, CITES_HEADER, cites_count, cites_rows
 from tracker.reports.columns import formatted, formatters
@@ -51,7 +52,7 @@ def index():
     cites_rows_count = cites_count(cites.chosen_year, current_user)
     return render_template("reports/index.html", form=form, f=f, args=args, counts=counts, downloads=downloads,
                            cites=cites, cites_rows=cites_rows_count, cites_background=cites_rows_count > limit,
-                           policy=coordinate_policy(current_user.may_see_exact_locations), action_form=ActionForm(),
+                           policy=coordinate_policy(sees_exact_positions(current_user)), action_form=ActionForm(),
                            formats=FORMATS, format_names=FORMAT_NAMES, described=describe_filters(f))
 
 
@@ -60,11 +61,11 @@ def index():
 @recent_login_required
 def incidents_csv_download():
     f, user = requested_filters(), current_user._get_current_object()
-    exact, tally, bom = user.may_see_exact_locations, Tally(), request.args.get("bom") == "1"
+    exact, tally, bom = sees_exact_positions(user), Tally(), request.args.get("bom") == "1"
     if db.engine.dialect.name == "postgresql":
-        chunks = postgres_csv(f, user, exact, str(get_locale() or "en")[:2], tally, csv_header(bom))
+        chunks = postgres_csv(f, user, str(get_locale() or "en")[:2], tally, csv_header(bom))
     else:
-        chunks = incidents_csv(records(f, user, RecordBuilder(exact, spreadsheet=True)), tally, bom)
+        chunks = incidents_csv(records(f, user, RecordBuilder(spreadsheet=True)), tally, bom)
     return _streamed(recorded(chunks, tally, user, "csv", f.to_args(), not exact), "text/csv",
                      f"incidents-{stamp()}.csv")
 
@@ -74,8 +75,8 @@ def incidents_csv_download():
 @recent_login_required
 def incidents_geojson():
     f, user = requested_filters(), current_user._get_current_object()
-    exact, tally = user.may_see_exact_locations, Tally()
-    chunks = geojson_chunks(records(f, user, RecordBuilder(exact, spreadsheet=False)), tally,
+    exact, tally = sees_exact_positions(user), Tally()
+    chunks = geojson_chunks(records(f, user, RecordBuilder(spreadsheet=False)), tally,
                             coordinate_policy(exact))
     return _streamed(recorded(chunks, tally, user, "geojson", f.to_args(), not exact), "application/geo+json",
                      f"incidents-{stamp()}.geojson")
