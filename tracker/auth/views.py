@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from tracker.audit.accounts import record_password_change
 from tracker.auth.decorators import LOGIN_AT_KEY, login_required_any_role
 from tracker.auth.forms import LoginForm, PasswordChangeForm, PreferencesForm
 from tracker.auth.passwords import dummy_hash, hash_password, verify_password
@@ -124,6 +125,7 @@ def account():
         else:
             current_user.password_hash = hash_password(password_form.new_password.data)
             current_user.rotate_session_token()  # sessions elsewhere end; this one continues
+            record_password_change(current_user)
             db.session.commit()
             login_user(current_user._get_current_object())
             session[LOGIN_AT_KEY] = time.time()
