@@ -81,3 +81,15 @@ def test_api_errors_are_json(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.json["status"] == 404
+
+
+def test_sign_in_limits_come_from_the_environment(monkeypatch):
+    import importlib.util
+
+    monkeypatch.setenv("LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute")
+    monkeypatch.setenv("LOGIN_ADDRESS_RATE_LIMIT", "100 per minute")
+    spec = importlib.util.spec_from_file_location("config_from_this_environment", config_module.__file__)
+    fresh = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fresh)
+    assert (fresh.Config.LOGIN_ACCOUNT_RATE_LIMIT, fresh.Config.LOGIN_ADDRESS_RATE_LIMIT) == ("5 per minute",
+                                                                                             "100 per minute")
