@@ -18,12 +18,12 @@ def register(app: Flask) -> None:
         response.headers["Permissions-Policy"] = "camera=(self), geolocation=(self), microphone=()"
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if stored_nowhere(response):
+        if must_not_be_stored(response):
             response.headers["Cache-Control"] = "no-store"
         return response
 
 
-def stored_nowhere(response) -> bool:
+def must_not_be_stored(response) -> bool:
     """Whether the response must not be kept by the browser or any cache in between.
 
     Every response but the public static files: pages, JSON, exports and error pages show what

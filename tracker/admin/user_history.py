@@ -41,6 +41,7 @@ class Entry:
 
 
 def user_history(user_id: int, limit: int = SHOWN) -> list[Entry]:
+    """The account's newest events, at most `limit` (an index on the entity keeps this quick)."""
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.entity_type == "user", AuditEvent.entity_id == user_id,
                                  AuditEvent.action.in_(ACCOUNT_ACTIONS))
