@@ -21,7 +21,8 @@ from tracker.models import DetectionMethod, IncidentStatus, Outcome, utcnow
 
 FIELD_LABELS = {
     "category_id": _l("Category"), "occurred_at": _l("When it happened"), "place_id": _l("Place"),
-    "country": _l("Country"), "lat": _l("Latitude"), "lon": _l("Longitude"),
+    "country": _l("Country"), "stated_country": _l("Country chosen by the reporter"), "lat": _l("Latitude"),
+    "lon": _l("Longitude"),
     "location_text": _l("Location description"), "description": _l("What happened"),
     "patrol_ref": _l("Patrol reference"), "detection_method": _l("How it was detected"), "suspects": _l("Suspects"),
     "arrests": _l("Arrests"), "estimated_value": _l("Estimated value"), "currency": _l("Currency"),

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.incidents.test_create import valid_form
-from tests.incidents.test_edit import edit_form
+from tests.incidents.test_edit import edit_form as posted_back
 from tests.support.incidents import make_incident, place_id, seed
 from tracker.extensions import db
 from tracker.models import Incident, Role
@@ -17,6 +17,11 @@ SEA = {"lat": "42.0", "lon": "134.0"}
 def ranger(app, login_as):
     seed(app)
     return login_as(Role.RANGER, unit="Unit A")
+
+
+def edit_form(client, incident_id) -> dict:
+    """The edit form as posted back ("" for a select left on its empty choice)."""
+    return {name: "" if value is None else value for name, value in posted_back(client, incident_id).items()}
 
 
 def stored(app) -> Incident:

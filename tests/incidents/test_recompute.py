@@ -33,7 +33,7 @@ def test_recompute_derived_repairs_stale_incidents(app, runner):
     with app.app_context():
         facts = {i: (db.session.get(Incident, i).sensitive, db.session.get(Incident, i).country)
                  for i in (tiger, harbin, stated, musk, fine)}
-        assert facts == {tiger: (True, "RU"), harbin: (False, "CN"), stated: (False, "MN"), musk: (False, "RU"),
+        assert facts == {tiger: (True, "RU"), harbin: (True, "CN"), stated: (True, "MN"), musk: (False, "RU"),
                          fine: (True, "RU")}
         assert db.session.get(Incident, stated).stated_country == "MN"
         assert stored() == recount()
