@@ -105,7 +105,7 @@ class IncidentForm(FlaskForm):
     lat = CoordinateField(_l("Latitude"), axis="lat", render_kw={"inputmode": "decimal", "autocomplete": "off"})
     lon = CoordinateField(_l("Longitude"), axis="lon", render_kw={"inputmode": "decimal", "autocomplete": "off"})
     # After the place and the position: validate_country reads what they say.
-    country = OptionalSelectField(_l("Country"), description=_l(
+    country = OptionalSelectField(_l("Country"), default="", description=_l(
         "Only needed when neither the place nor the position shows the country."))
     location_text = StringField(_l("Location description"), validators=[Length(max=500)],
                                 description=_l("Landmarks, road, river, compartment number…"))
