@@ -73,6 +73,8 @@ def test_clearing_the_place_takes_the_country_from_the_position(app, client, ran
     data = edit_form(client, incident_id)
     client.post(f"/incidents/{incident_id}/edit", data={**data, "place": "", **HARBIN})
     assert stored(app).country == "CN"
+    page = client.get(f"/incidents/{incident_id}").get_data(as_text=True)
+    assert "<del>Russia</del>" in page and "<ins>China</ins>" in page  # the history names both
     data = edit_form(client, incident_id)
     client.post(f"/incidents/{incident_id}/edit", data={**data, "lat": "", "lon": ""})
     assert stored(app).country is None

@@ -14,8 +14,8 @@ from pathlib import Path
 from tracker.models import COUNTRIES
 
 OUTLINE_FILE = Path(__file__).resolve().parent.parent / "static" / "vendor" / "outline" / "region-countries.geojson"
-# ISO 3166 numeric codes (the features' ids) of the countries that count.
-ISO_NUMERIC = {643: "RU", 156: "CN", 496: "MN"}
+# The outlined countries by ISO 3166 numeric code (the features' ids); those in COUNTRIES count.
+ISO_NUMERIC = {643: "RU", 156: "CN", 496: "MN", 408: "KP", 410: "KR", 392: "JP", 398: "KZ"}
 
 Ring = list[tuple[float, float]]
 
