@@ -137,7 +137,10 @@ def test_reference_writes_update_incidents_without_loading_them(app, client, log
     assert sensitivity(app, *musk_incidents[:2]) == [True, True] and loaded == []
 
 
-def test_changing_a_places_country_moves_its_incidents_and_the_dashboards(app, client, login_as):
+@pytest.mark.parametrize("rebuild_share", [1, 0], ids=["rollups adjusted", "rollups recounted"])
+def test_changing_a_places_country_moves_its_incidents_and_the_dashboards(app, client, login_as, monkeypatch,
+                                                                          rebuild_share):
+    monkeypatch.setattr("tracker.incidents.derived.REBUILD_SHARE", rebuild_share)
     seed(app)
     with app.app_context():
         reporter = make_user(Role.RANGER).id

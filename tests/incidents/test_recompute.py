@@ -1,5 +1,6 @@
 """`flask --app wsgi incidents recompute-derived` repairs an existing database whose derived facts
 went stale (written by older versions), keeps the dashboards exact and keeps reporters' choices."""
+import pytest
 from sqlalchemy import update
 
 from tests.dashboards.test_rollups import recount, stored
@@ -10,7 +11,9 @@ from tracker.extensions import db
 from tracker.models import Incident, Role
 
 
-def test_recompute_derived_repairs_stale_incidents(app, runner):
+@pytest.mark.parametrize("rebuild_share", [1, 0], ids=["rollups adjusted", "rollups recounted"])
+def test_recompute_derived_repairs_stale_incidents(app, runner, monkeypatch, rebuild_share):
+    monkeypatch.setattr("tracker.incidents.derived.REBUILD_SHARE", rebuild_share)
     seed(app)
     with app.app_context():
         reporter = make_user(Role.RANGER).id

@@ -21,10 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from sqlalchemy import and_, bindparam, exists, select, true, update
+from sqlalchemy import and_, bindparam, exists, func, select, true, update
 from sqlalchemy.sql.elements import ColumnElement
 
-from tracker.dashboards.rollups import CHUNK, apply_changes, read_contributions
+from tracker.dashboards.rollups import CHUNK, apply_changes, read_contributions, rebuild
 from tracker.extensions import db
 from tracker.incidents.countries import country_at
 from tracker.models import Incident, IncidentItem, Place, Species
@@ -37,6 +37,7 @@ PLACE_COUNTRY_SQL = select(Place.country).where(Place.id == Incident.place_id).s
 # Reference columns the rules read: a write to another column changes no incident.
 SPECIES_COLUMNS = {"cites_appendix", "iucn_status"}
 PLACE_COLUMNS = {"country"}
+REBUILD_SHARE = 0.1
 
 
 def country_rule(place_country: str | None, lat: float | None, lon: float | None, stated: str | None) -> str | None:
@@ -100,13 +101,20 @@ def refresh_sensitive(where: ColumnElement[bool]) -> set[int]:
 
 
 def _keeping_rollups(ids: list[int], write: Callable) -> None:
-    """Run `write(connection, chunk_of_ids)` over `ids` and add the difference it made to the
-    dashboard rollups: read the incidents' contributions before and after (exact whatever changed)."""
+    """Run `write(connection, chunk_of_ids)` over `ids` and keep the dashboard rollups exact: add
+    the difference in the incidents' contributions read before and after, or, when more than
+    REBUILD_SHARE of all incidents changed, recount the rollups, which is then cheaper (about
+    1 ms per changed incident against 0.12 ms per stored one, SQLite at 100,000 incidents)."""
     connection = db.session.connection()
-    before = read_contributions(connection, ids)
+    total = connection.scalar(select(func.count()).select_from(incidents)) if ids else 0
+    recount = len(ids) > REBUILD_SHARE * total
+    before = {} if recount else read_contributions(connection, ids)
     for start in range(0, len(ids), CHUNK):
         write(connection, ids[start:start + CHUNK])
-    apply_changes(connection, before, read_contributions(connection, ids))
+    if recount:
+        rebuild(db.session)
+    else:
+        apply_changes(connection, before, read_contributions(connection, ids))
     _forget(set(ids), ["country"])
 
 
