@@ -100,3 +100,8 @@ def test_moving_an_incident_to_another_place_moves_its_country(app, client, rang
     data = edit_form(client, incident_id)
     client.post(f"/incidents/{incident_id}/edit", data={**data, "place": str(onon_balj)})
     assert stored(app).country == "MN"
+
+
+def test_derived_facts_are_never_given_by_a_caller(app, ranger):
+    with app.app_context(), pytest.raises(ValueError, match="country"):
+        make_incident(ranger, place_id=None, country="MN")
