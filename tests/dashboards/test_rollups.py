@@ -69,7 +69,7 @@ class RandomWriter:
         rng = self.rng
         place = rng.choice((None, *self.places))
         return {"category_id": rng.choice(self.categories), "occurred_at": self.occurred(), "place_id": place,
-                "country": None if place else rng.choice((None, "RU", "MN")),
+                "stated_country": None if place else rng.choice((None, "RU", "MN")),
                 "detection_method": rng.choice(list(DetectionMethod)), "arrests": rng.randint(0, 3)}
 
     def step(self) -> None:

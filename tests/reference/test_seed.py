@@ -1,8 +1,13 @@
+import shutil
+
+import pytest
 from sqlalchemy import func, select
 
+from tests.support.factories import make_user
+from tests.support.incidents import make_incident, seed
 from tracker.extensions import db
-from tracker.models import Category, Place, Product, Species
-from tracker.reference.seed import read_rows
+from tracker.models import AuditEvent, Category, Incident, Place, Product, Role, Species
+from tracker.reference.seed import DATA_DIR, read_rows
 
 
 def count(model):
@@ -39,3 +44,58 @@ def test_protected_areas_point_at_their_region(app, runner):
         park = db.session.scalar(select(Place).where(Place.name_en == "Land of the Leopard National Park"))
         assert park.parent.name_en == "Primorsky Krai" and park.country == "RU"
         assert park.name_zh == "豹之乡国家公园"
+
+
+@pytest.fixture
+def edited_data(tmp_path, monkeypatch):
+    """A copy of the reference files, editable by the test, that the loader reads instead."""
+    for name in ("categories.csv", "species.csv", "products.csv", "places.csv"):
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    monkeypatch.setattr("tracker.reference.seed.DATA_DIR", tmp_path)
+
+    def edit(name: str, old: str, new: str) -> None:
+        path = tmp_path / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    return edit
+
+
+def events():
+    return db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+
+
+def test_a_new_listing_in_the_files_reaches_past_incidents_and_the_audit_chain(app, runner, edited_data):
+    seed(app)
+    with app.app_context():
+        musk = make_incident(make_user(Role.RANGER).id, items=[("musk-pod", "Moschus moschiferus", "3", "pcs")]).id
+        assert not db.session.get(Incident, musk).sensitive
+        before = len(events())
+    edited_data("species.csv", "Moschus moschiferus,Siberian musk deer,Кабарга,原麝,mammal,II,VU",
+                "Moschus moschiferus,Siberian musk deer,Кабарга,原麝,mammal,II,EN")
+    result = runner.invoke(args=["seed-reference"])
+    assert "species 1 changed" in result.output
+    with app.app_context():
+        assert db.session.get(Incident, musk).sensitive
+        (event,) = events()[before:]
+        assert (event.actor_id, event.actor_name, event.action, event.entity_type) == (None, "system", "edit",
+                                                                                        "species")
+        assert event.changes["key"] == {"scientific_name": "Moschus moschiferus"}
+        assert event.changes["fields"] == {"iucn_status": {"before": "VU", "after": "EN"}}
+        count_after_first = len(events())
+    second = runner.invoke(args=["seed-reference"])
+    assert "species 0 changed" in second.output
+    with app.app_context():
+        assert len(events()) == count_after_first  # a second run records nothing
+
+
+def test_the_first_load_records_every_row(app, runner):
+    runner.invoke(args=["seed-reference"])
+    with app.app_context():
+        created = [e for e in events() if e.action == "create"]
+        assert len(created) == sum(len(read_rows(f)) for f in (
+            "categories.csv", "species.csv", "products.csv", "places.csv"))
+        park = next(e for e in created if e.changes["key"] == {
+            "country": "RU", "name_en": "Land of the Leopard National Park"})
+        assert park.entity_type == "places" and park.changes["fields"]["lat"]["after"] == 43.1

@@ -28,7 +28,8 @@ def seizures(app, dataset):
     with app.app_context():
         reporter = db.session.get(User, dataset.reporter_id)
         facts = {"category_id": _id(Category, slug="poaching"), "detection_method": DetectionMethod.PATROL,
-                 "location_text": "Road checkpoint 12", "country": "RU", "seizure_reason": "Hunting without licence",
+                 "location_text": "Road checkpoint 12", "stated_country": "RU",
+                 "seizure_reason": "Hunting without licence",
                  "transport_mode": "Motorbike", "offender_nationalities": "RU",
                  "outcome": Outcome.ADMINISTRATIVE_FINE, "penalty": "RUB 50,000", "disposal": "Destroyed"}
         paws = create_incident({**facts, "occurred_at": datetime(2024, 12, 31, 14, 30, tzinfo=UTC)},

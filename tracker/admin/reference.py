@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.admin.forms import CategoryForm, PlaceForm, ProductForm, SpeciesForm
 from tracker.models import Category, Place, Product, Species
+from tracker.reference.service import NATURAL_KEYS
 
 
 @dataclass(frozen=True)
@@ -14,22 +15,25 @@ class ReferenceTable:
     model: type
     form: type
     title: object
-    natural_key: tuple[str, ...]
     columns: tuple[str, ...]
     order_by: tuple[str, ...]
 
+    @property
+    def natural_key(self) -> tuple[str, ...]:
+        return NATURAL_KEYS[self.model]
+
 
 REFERENCE_TABLES = {
-    "categories": ReferenceTable(Category, CategoryForm, _l("Categories"), ("slug",),
+    "categories": ReferenceTable(Category, CategoryForm, _l("Categories"),
                                  ("slug", "name_en", "name_ru", "name_zh", "active"), ("position", "id")),
-    "species": ReferenceTable(Species, SpeciesForm, _l("Species"), ("scientific_name",),
+    "species": ReferenceTable(Species, SpeciesForm, _l("Species"),
                               ("scientific_name", "name_en", "name_ru", "name_zh", "cites_appendix", "iucn_status",
                                "active"),
                               ("scientific_name",)),
-    "products": ReferenceTable(Product, ProductForm, _l("Products"), ("slug",),
+    "products": ReferenceTable(Product, ProductForm, _l("Products"),
                                ("slug", "name_en", "name_ru", "name_zh", "default_unit", "cites_term", "active"),
                                ("applies_to", "id")),
-    "places": ReferenceTable(Place, PlaceForm, _l("Places"), ("name_en", "country"),
+    "places": ReferenceTable(Place, PlaceForm, _l("Places"),
                              ("name_en", "name_ru", "name_zh", "kind", "country", "active"),
                              ("country", "kind", "name_en")),
 }

@@ -3,6 +3,7 @@ reference tables."""
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -17,6 +18,7 @@ from tracker.auth.decorators import recent_login_required, role_required
 from tracker.auth.passwords import hash_password
 from tracker.extensions import db
 from tracker.models import Place, PlaceKind, Role, User
+from tracker.reference.service import save_reference
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 audit_log = logging.getLogger("tracker.audit")
@@ -109,6 +111,13 @@ def _reference_form(spec, obj=None):
     return spec.form(obj=obj, **extra)
 
 
+def _column_values(form, model) -> dict:
+    """The form's values for the model's columns, as populate_obj would set them."""
+    values = SimpleNamespace()
+    form.populate_obj(values)
+    return {name: value for name, value in vars(values).items() if name in model.__table__.columns}
+
+
 @bp.route("/reference/<table>")
 @admin_only
 def reference_list(table: str):
@@ -133,12 +142,10 @@ def reference_edit(table: str, row_id: int | None = None):
         if clash:
             key_field.errors.append(_("Another row already uses this value."))
         else:
-            if row is None:
-                row = spec.model()
-                db.session.add(row)
-            form.populate_obj(row)
+            row, changed = save_reference(spec.model, row, _column_values(form, spec.model), current_user)
             db.session.commit()
-            audit_log.info("reference-saved by=%r table=%s id=%s", current_user.username, table, row.id)
+            if changed:
+                audit_log.info("reference-saved by=%r table=%s id=%s", current_user.username, table, row.id)
             flash(_("Saved."), "success")
             return redirect(url_for("admin.reference_list", table=table))
     return render_template("admin/reference_form.html", table=table, spec=spec, form=form, row=row)

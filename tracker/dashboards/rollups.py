@@ -33,7 +33,6 @@ from sqlalchemy import (
     literal_column,
     select,
     text,
-    tuple_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -101,10 +100,11 @@ def apply_changes(connection, before: dict, after: dict) -> None:
         set_={name: rollups.c[name] + upsert.excluded[name] for name in AMOUNT_NAMES})
     for start in range(0, len(rows), CHUNK):
         connection.execute(upsert, rows[start:start + CHUNK])
-    emptied = [tuple(row[name] for name in KEY_NAMES) for row in rows if row["incidents"] < 0]
-    key = tuple_(*(rollups.c[name] for name in KEY_NAMES))
-    for start in range(0, len(emptied), CHUNK):
-        connection.execute(delete(rollups).where(key.in_(emptied[start:start + CHUNK]), rollups.c.incidents <= 0))
+    # One primary-key seek per key: for a row-value IN list SQLite scans the whole table.
+    emptied = [{f"key_{name}": row[name] for name in KEY_NAMES} for row in rows if row["incidents"] < 0]
+    if emptied:
+        same_key = (rollups.c[name] == bindparam(f"key_{name}") for name in KEY_NAMES)
+        connection.execute(delete(rollups).where(*same_key, rollups.c.incidents <= 0), emptied)
 
 
 def _incidents_touched(session: Session) -> tuple[set[int], list[Incident]]:

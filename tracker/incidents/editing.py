@@ -162,6 +162,7 @@ class _FormData:
         self.place = str(incident.place_id) if incident.place_id else ""
         self.lat = "" if incident.lat is None else f"{incident.lat:.6f}".rstrip("0").rstrip(".")
         self.lon = "" if incident.lon is None else f"{incident.lon:.6f}".rstrip("0").rstrip(".")
+        self.country = incident.stated_country or ""
         self.detection_method = incident.detection_method.value
         self.items = [{"product": str(i.product_id), "species": str(i.species_id or ""), "quantity": i.quantity,
                        "unit": i.unit, "notes": i.notes} for i in incident.items]

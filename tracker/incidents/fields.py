@@ -21,6 +21,7 @@ FACTS = (
     Fact("occurred_at", _l("When it happened")),
     Fact("place_id", _l("Place")),
     Fact("country", _l("Country")),
+    Fact("stated_country", _l("Country chosen by the reporter")),
     Fact("lat", _l("Latitude")),
     Fact("lon", _l("Longitude")),
     Fact("location_text", _l("Location description")),

@@ -29,11 +29,12 @@ from tracker import localtime
 from tracker.evidence.widgets import stage_attributes
 from tracker.extensions import db
 from tracker.forms import OptionalSelectField, choices
+from tracker.incidents import derived
 from tracker.incidents.coordinates import CoordinateError, parse_part, split_pair
 from tracker.incidents.fields import TRADE_FIELDS, label
 from tracker.incidents.filters import by_name, place_choices
-from tracker.labels import DETECTION_LABELS, UNIT_LABELS
-from tracker.models import CURRENCIES, UNITS, Category, DetectionMethod, Incident, Product, Species, utcnow
+from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, UNIT_LABELS
+from tracker.models import COUNTRIES, CURRENCIES, UNITS, Category, DetectionMethod, Incident, Product, Species, utcnow
 
 EARLIEST = datetime(1990, 1, 1)  # as the user reads the clock
 FUTURE_TOLERANCE_MINUTES = 10
@@ -117,6 +118,9 @@ class IncidentForm(FlaskForm):
     place = OptionalSelectField(_l("Protected area or region"))
     lat = CoordinateField(_l("Latitude"), axis="lat", render_kw={"inputmode": "decimal", "autocomplete": "off"})
     lon = CoordinateField(_l("Longitude"), axis="lon", render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    # After the place and the position: validate_country reads what they say.
+    country = OptionalSelectField(_l("Country"), default="", description=_l(
+        "Only needed when neither the place nor the position shows the country."))
     location_text = text_field("location_text", description=_l(
         "Landmarks, road, river, compartment number… Users without the exact-location right do not see this "
         "for sensitive species."))
@@ -153,6 +157,8 @@ class IncidentForm(FlaskForm):
         self.category.choices = choices([("", _l("Choose…"))]) + [
             *[c for cat in categories for c in choices([(cat.slug, cat.name)])]]
         self.place.choices = choices([("", _l("Not in a listed area"))]) + place_choices()
+        self.country.choices = choices([("", _l("As the place or position shows"))] +
+                                       [(c, COUNTRY_LABELS[c]) for c in COUNTRIES])
         self.detection_method.choices = choices((d.value, DETECTION_LABELS[d]) for d in DetectionMethod)
         self.currency.choices = choices([("", "—")] + [(c, c) for c in CURRENCIES])
         products = db.session.scalars(select(Product).where(Product.active.is_(True)).order_by(Product.id)).all()
@@ -242,6 +248,15 @@ class IncidentForm(FlaskForm):
         if bool((self.lat.data or "").strip()) != bool((field.data or "").strip()):
             raise ValidationError(_l("Enter both latitude and longitude, or neither."))
 
+    def validate_country(self, field):
+        if not field.data:
+            return
+        place_id = int(self.place.data) if (self.place.data or "").isdigit() else None
+        decided = derived.decided_country(place_id, self.lat.value, self.lon.value)
+        if decided and decided != field.data:
+            raise ValidationError(_l("The place or position is in %(country)s. Choose that country or leave this "
+                                     "empty.", country=COUNTRY_LABELS.get(decided, decided)))
+
     def validate_currency(self, field):
         if self.estimated_value.data is not None and not field.data:
             raise ValidationError(_l("Choose the currency of the estimated value."))
@@ -276,6 +291,7 @@ class IncidentForm(FlaskForm):
             "estimated_value": self.estimated_value.data, "currency": self.currency.data or None,
         }
         values.update({name: _text(getattr(self, name)) for name in TRADE_FIELDS})
+        values["stated_country"] = self.country.data or None  # used only if place and position say nothing
         return values
 
 

@@ -7,7 +7,7 @@ from flask_babel import format_datetime
 
 from tracker.extensions import db
 from tracker.incidents.blueprint import bp
-from tracker.labels import DETECTION_LABELS, UNIT_LABELS, label
+from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, UNIT_LABELS, label
 from tracker.models import Category, DetectionMethod, Place, Product, Species
 
 REFERENCE_FIELDS = {"category_id": Category, "place_id": Place}
@@ -20,6 +20,8 @@ def change_value(field: str, value) -> str:
     if field in REFERENCE_FIELDS:
         row = db.session.get(REFERENCE_FIELDS[field], value)
         return row.name if row else str(value)
+    if field in ("country", "stated_country"):
+        return label(COUNTRY_LABELS, value)
     if field == "occurred_at":
         return format_datetime(datetime.fromisoformat(value), "short")
     if field == "detection_method":

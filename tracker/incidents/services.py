@@ -1,18 +1,16 @@
-"""Writing incidents: one place where an incident, its items, its reference number, its
-sensitivity flag and its audit event are changed together, inside the caller's transaction."""
+"""Writing incidents: one place where an incident, its items, its reference number, its derived
+facts (sensitivity, country) and its audit event are changed together, inside the caller's
+transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
-
-from sqlalchemy import select
 
 from tracker.audit import chain
 from tracker.database import dialect_insert
 from tracker.extensions import db
-from tracker.incidents import fields
-from tracker.models import Incident, IncidentItem, IncidentStatus, Place, ReferenceCounter, Species, User, aware, utcnow
+from tracker.incidents import derived, fields
+from tracker.models import Incident, IncidentItem, IncidentStatus, ReferenceCounter, User, aware, utcnow
 
 
 @dataclass
@@ -37,16 +35,11 @@ def next_reference(year: int) -> str:
     return f"INC-{year}-{number:06d}"
 
 
-def is_sensitive(items: list[ItemData]) -> bool:
-    species_ids = {item.species_id for item in items if item.species_id}
-    if not species_ids:
-        return False
-    species = db.session.scalars(select(Species).where(Species.id.in_(species_ids)))
-    return any(s.is_sensitive for s in species)
-
-
-def _country_of(place_id: int | None) -> str | None:
-    return db.session.scalar(select(Place.country).where(Place.id == place_id)) if place_id else None
+def _check_facts(facts: dict) -> None:
+    """Derived facts are never given: a caller's value would be overwritten, or be wrong."""
+    given = {"country", "sensitive"} & facts.keys()
+    if given:
+        raise ValueError(f"{', '.join(sorted(given))} derived by tracker.incidents.derived; give stated_country")
 
 
 def _snapshot(incident: Incident) -> dict:
@@ -64,17 +57,17 @@ def _item_snapshot(item) -> dict:
 def _set_items(incident: Incident, items: list[ItemData]) -> None:
     incident.items = [IncidentItem(position=n, product_id=i.product_id, species_id=i.species_id,
                                    quantity=i.quantity, unit=i.unit, notes=i.notes) for n, i in enumerate(items)]
-    incident.sensitive = is_sensitive(items)
 
 
 def create_incident(facts: dict, items: list[ItemData], reporter: User, status: IncidentStatus,
                     entered: dict | None = None) -> Incident:
     """Add a new incident with its items and its 'create' audit event (not committed). `entered`
     is the time as typed (local time, zone, offset), kept in the event beside the UTC instant."""
+    _check_facts(facts)
     now = utcnow()
     incident = Incident(ref=next_reference(now.year), reporter_id=reporter.id, unit=reporter.unit,
                         reported_at=now, status=status, **facts)
-    incident.country = _country_of(incident.place_id) or facts.get("country")
+    derived.derive(incident, [i.species_id for i in items])
     _set_items(incident, items)
     db.session.add(incident)
     db.session.flush()
@@ -89,11 +82,12 @@ def update_incident(incident: Incident, facts: dict, items: list[ItemData], edit
                     entered: dict | None = None) -> dict:
     """Apply an edit; records field-level before/after (and the time as typed, when the time
     changed). Returns the changes ({} if none)."""
+    _check_facts(facts)
     before = _snapshot(incident)
     with db.session.no_autoflush:  # one UPDATE at the end, so the version moves once or not at all
         for name, value in facts.items():
             setattr(incident, name, value)
-        incident.country = _country_of(incident.place_id) or incident.country
+        derived.derive(incident, [i.species_id for i in items])
         if [_item_snapshot(i) for i in incident.items] != [_item_snapshot(i) for i in items]:
             _set_items(incident, items)
         after = _snapshot(incident)
@@ -106,8 +100,3 @@ def update_incident(incident: Incident, facts: dict, items: list[ItemData], edit
         chain.record("edit", editor, "incident", incident.id, incident.id, changes)
     return changes
 
-
-def occurred_in_future(value: datetime, tolerance_minutes: int = 10) -> bool:
-    from datetime import timedelta
-
-    return aware(value) > utcnow() + timedelta(minutes=tolerance_minutes)

@@ -95,7 +95,10 @@ class Incident(db.Model):
     # The reporter's unit when the incident was recorded: a ranger sees their unit's incidents.
     unit: Mapped[Optional[str]] = mapped_column(String(120))
     place_id: Mapped[Optional[int]] = mapped_column(ForeignKey("places.id"), index=True)
+    # Derived (tracker/incidents/derived.py): the place's country, else the one the position lies
+    # in, else the reporter's own choice, which is kept apart so that recomputing never loses it.
     country: Mapped[Optional[str]] = mapped_column(String(2), index=True)
+    stated_country: Mapped[Optional[str]] = mapped_column(String(2))
     lat: Mapped[Optional[float]] = mapped_column(Float)
     lon: Mapped[Optional[float]] = mapped_column(Float)
     location_text: Mapped[str] = mapped_column(String(500), default="", server_default="")
@@ -111,7 +114,8 @@ class Incident(db.Model):
     outcome: Mapped[Optional[Outcome]] = mapped_column(str_enum(Outcome, 30))
     penalty: Mapped[str] = mapped_column(String(500), default="", server_default="")
     rejection_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
-    # Denormalised from the items (CITES I or IUCN CR/EN species), kept by the incident service.
+    # Derived from the items' species (tracker/incidents/derived.py), kept current by incident
+    # writes and by reference edits.
     sensitive: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", index=True)
     # Trade fields of the CITES annual illegal trade report (shown for trafficking, optional).
     seizure_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")

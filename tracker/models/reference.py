@@ -4,7 +4,8 @@ from __future__ import annotations
 import enum
 from typing import Optional
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, or_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -48,10 +49,16 @@ class Species(LocalizedNameMixin, db.Model):
     iucn_status: Mapped[Optional[str]] = mapped_column(String(2))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
-    @property
+    @hybrid_property
     def is_sensitive(self) -> bool:
         """CITES Appendix I or IUCN CR/EN: exact positions would help poachers."""
         return self.cites_appendix == "I" or self.iucn_status in SENSITIVE_IUCN
+
+    @is_sensitive.inplace.expression
+    @classmethod
+    def _is_sensitive_sql(cls):
+        """The same rule in SQL, for set-based updates of the incidents that depend on it."""
+        return or_(cls.cites_appendix == "I", cls.iucn_status.in_(SENSITIVE_IUCN))
 
 
 class ProductScope(str, enum.Enum):
