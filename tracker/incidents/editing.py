@@ -20,6 +20,7 @@ from tracker.incidents.blueprint import bp
 from tracker.incidents.duplicates import possible_duplicates
 from tracker.incidents.forms import TRADE_FIELDS, IncidentForm
 from tracker.incidents.permissions import can_edit
+from tracker.incidents.seizures import SEIZURE_CATEGORY
 from tracker.models import Incident, IncidentStatus, Role, aware
 
 recorders = role_required(Role.RANGER, Role.COORDINATOR)
@@ -91,7 +92,8 @@ def create():
     elif request.args.get("place", "").isdigit():
         form.place.data = request.args["place"]
     return render_template("incidents/form.html", form=form, incident=None, pending=pending,
-                           file_errors=file_errors, conflict=None, trade_fields=TRADE_FIELDS)
+                           file_errors=file_errors, conflict=None, trade_fields=TRADE_FIELDS,
+                           seizure_category=SEIZURE_CATEGORY)
 
 
 def _already_recorded(client_uuid: str | None) -> Incident | None:
@@ -146,7 +148,8 @@ def edit(incident_id: int):
                 flash(_("Someone else saved this incident while you were editing. Compare both "
                         "versions below; your input is kept. Save again to replace their version."), "error")
     return render_template("incidents/form.html", form=form, incident=incident, pending=pending,
-                           file_errors=file_errors, conflict=conflict, trade_fields=TRADE_FIELDS)
+                           file_errors=file_errors, conflict=conflict, trade_fields=TRADE_FIELDS,
+                           seizure_category=SEIZURE_CATEGORY)
 
 
 class _FormData:
