@@ -87,6 +87,8 @@ class CitesSelection:
     filters: IncidentFilters = IncidentFilters()
 
     def __post_init__(self):
+        # The report's order is fixed (oldest seizure first): a list sort is dropped here, once,
+        # so it shows in no link, about sheet or audit event.
         object.__setattr__(self, "filters", replace(self.filters, sort="occurred"))
 
     def to_args(self) -> dict[str, str]:

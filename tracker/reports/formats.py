@@ -44,13 +44,12 @@ def cites_selection(args: MultiDict) -> CitesSelection:
 class Report:
     """What a group of formats exports: its subject, read from the query string, and the counts
     the reports page announces and the background rule measures."""
-    key: str
     parse: Callable[[MultiDict], object]          # query arguments -> subject (with .to_args())
     counts: Callable[[object, User], Counts]
 
 
-INCIDENTS = Report("incidents", incident_filters, export_counts)
-CITES = Report("cites", cites_selection, cites_counts)
+INCIDENTS = Report(incident_filters, export_counts)
+CITES = Report(cites_selection, cites_counts)
 
 
 @dataclass(frozen=True)
