@@ -20,8 +20,7 @@ from zoneinfo import ZoneInfo
 
 from common import DATA, make_app, median, p95, postgres_database, sqlite_database, timings
 
-from tracker.dashboards.months import add_months, key_of
-from tracker.reporting_time import month_bounds
+from tracker.dashboards.months import add_months, key_of, month_bounds
 
 ZONE = ZoneInfo("Asia/Vladivostok")
 FIRST_VIEW_BBOX = "103.0,36.5,155.0,55.5"  # what the map shows first at 1280 px

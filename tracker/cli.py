@@ -122,6 +122,33 @@ def audit_verify_command():
         sys.exit(1)
 
 
+@click.group("incidents")
+def incidents_group():
+    """Maintenance of stored incidents."""
+
+
+@incidents_group.command("repair-times")
+@click.option("--apply", "apply_", is_flag=True, help="Correct the times (default: only list them).")
+@with_appcontext
+def repair_times_command(apply_):
+    """Correct incident times stored wrong by the incident form before the time-zone fix."""
+    from tracker.incidents.time_repair import apply_repairs, find_repairs
+
+    repairs, unclear = find_repairs()
+    for r in repairs:
+        click.echo(f"{r.ref}: {r.before:%Y-%m-%d %H:%M}Z -> {r.after:%Y-%m-%d %H:%M}Z "
+                   f"({r.local:%Y-%m-%d %H:%M} {r.zone})")
+    for ref in unclear:
+        click.echo(f"{ref}: changed since by other means; check it by hand", err=True)
+    if apply_:
+        apply_repairs(repairs)
+        db.session.commit()
+        click.echo(f"Corrected {len(repairs)} incident times (audit events 'time_corrected').")
+    else:
+        click.echo(f"{len(repairs)} incident times to correct; run again with --apply to correct them.")
+
+
 def register(app: Flask) -> None:
-    for command in (seed_reference_command, create_user_command, demo_users_command, demo_command, audit_group):
+    for command in (seed_reference_command, create_user_command, demo_users_command, demo_command, audit_group,
+                    incidents_group):
         app.cli.add_command(command)

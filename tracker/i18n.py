@@ -12,6 +12,8 @@ from pathlib import Path
 from flask import Flask, current_app, has_request_context, request, session
 from flask_login import current_user
 
+from tracker.localtime import zone_name_of
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "zh": "中文"}
@@ -51,8 +53,8 @@ def select_locale() -> str | None:
 
 
 def select_timezone() -> str | None:
-    if has_request_context() and current_user and current_user.is_authenticated and current_user.timezone:
-        return current_user.timezone
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return zone_name_of(current_user)
     return None  # Flask-Babel falls back to BABEL_DEFAULT_TIMEZONE
 
 

@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
@@ -59,11 +60,15 @@ def update(only: str | None = None) -> None:
             if not len(template) and not path.exists():
                 continue
             catalog = load_po(path, lang)
+            created = catalog.creation_date
             catalog.update(template, no_fuzzy_matching=True)
             catalog.obsolete.clear()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("wb") as f:
-                write_po(f, catalog, width=100, omit_header=False, sort_output=False, include_lineno=False)
+            catalog.creation_date = created  # unchanged catalogs stay byte for byte the same
+            buffer = io.BytesIO()
+            write_po(buffer, catalog, width=100, omit_header=False, sort_output=False, include_lineno=False)
+            if not path.exists() or path.read_bytes() != buffer.getvalue():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(buffer.getvalue())
 
 
 def compile_all() -> None:

@@ -34,6 +34,7 @@ AUDIT_ACTIONS = {
     "create": _l("recorded"), "edit": _l("edited"), "status": _l("changed the status"),
     "evidence_upload": _l("added evidence"), "evidence_download": _l("downloaded evidence"),
     "duplicate": _l("marked a duplicate"), "delete": _l("deleted"), "export": _l("exported"),
+    "time_corrected": _l("corrected the time"),
 }
 
 

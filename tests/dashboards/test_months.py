@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from tests.dashboards.pages import DashboardPage, list_args
 from tests.support.incidents import make_incident, seed
-from tracker.dashboards.months import add_months, month_range, month_sql, offset_periods
+from tracker.dashboards.months import add_months, month_range
 from tracker.extensions import db
 from tracker.incidents.filters import FilterForm
 from tracker.incidents.queries import count_incidents
+from tracker.localtime import month_key, month_sql, offset_periods
 from tracker.models import Incident, IncidentRollup, Role, User
-from tracker.reporting_time import month_key
 
 UTC = timezone.utc
 INSTANTS = [

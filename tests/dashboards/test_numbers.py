@@ -9,14 +9,14 @@ from sqlalchemy import select
 from tests.dashboards.expected import figures, matching
 from tests.dashboards.pages import DashboardPage
 from tests.support.incidents import category_id, place_id, species_id
-from tracker.dashboards.months import add_months, key_of, month_range
+from tracker.dashboards.months import add_months, key_of, month_bounds, month_range
 from tracker.dashboards.queries import dashboard_rows
 from tracker.dashboards.summary import summarise
 from tracker.dashboards.views import _names
 from tracker.extensions import db
 from tracker.incidents.filters import IncidentFilters
+from tracker.localtime import local_date
 from tracker.models import Role, User, utcnow
-from tracker.reporting_time import local_date, month_bounds
 
 CASES = {
     "default": {},

@@ -22,7 +22,7 @@ def facts(data: bytes, ranger, name="photo.jpg"):
 
 
 def test_time_and_position_of_a_jpeg(ranger):
-    # 14:03 in Vladivostok (UTC+10, the reporting zone) is 04:03 UTC.
+    # 14:03 in Vladivostok (UTC+10, the ranger's zone: the reporting zone) is 04:03 UTC.
     assert facts(files.jpeg(), ranger) == (datetime(2026, 11, 20, 4, 3, tzinfo=timezone.utc), files.LAT, files.LON)
 
 
@@ -35,8 +35,11 @@ def test_offset_written_by_the_camera_wins_over_the_reporting_zone(ranger):
     assert taken_at == datetime(2026, 11, 20, 6, 3, tzinfo=timezone.utc)
 
 
-def test_reporting_zone_is_configurable(app, ranger):
-    app.config["BABEL_DEFAULT_TIMEZONE"] = "UTC"
+def test_a_camera_time_is_read_in_the_uploading_rangers_zone(app, ranger):
+    ranger.timezone = "Asia/Ulaanbaatar"  # UTC+8
+    assert facts(files.jpeg(), ranger)[0] == datetime(2026, 11, 20, 6, 3, tzinfo=timezone.utc)
+    ranger.timezone = None
+    app.config["BABEL_DEFAULT_TIMEZONE"] = "UTC"  # no zone of their own: the reporting zone
     assert facts(files.jpeg(), ranger)[0] == datetime(2026, 11, 20, 14, 3, tzinfo=timezone.utc)
 
 

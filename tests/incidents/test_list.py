@@ -11,8 +11,8 @@ from tracker.extensions import db
 from tracker.incidents.demo import generate
 from tracker.incidents.filters import IncidentFilters
 from tracker.incidents.queries import count_incidents, keyset_page
+from tracker.localtime import local_date
 from tracker.models import Category, Incident, IncidentItem, Place, Role, User, aware
-from tracker.reporting_time import local_date
 
 
 @pytest.fixture

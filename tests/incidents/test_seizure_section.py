@@ -14,8 +14,8 @@ from tests.reports.helpers import read_csv
 from tests.support.incidents import make_incident, seed
 from tracker.extensions import db
 from tracker.incidents.forms import TRADE_FIELDS
+from tracker.localtime import local_date
 from tracker.models import Incident, IncidentStatus, Role
-from tracker.reporting_time import local_date
 
 
 @pytest.fixture

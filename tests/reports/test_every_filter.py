@@ -32,6 +32,7 @@ from tests.support.factories import make_user
 from tracker import create_app
 from tracker.extensions import db
 from tracker.incidents.services import ItemData, create_incident
+from tracker.localtime import local_date
 from tracker.models import (
     Category,
     DetectionMethod,
@@ -44,7 +45,6 @@ from tracker.models import (
     utcnow,
 )
 from tracker.reference.seed import seed_reference
-from tracker.reporting_time import local_date
 from tracker.reports import pdf
 
 S = IncidentStatus

@@ -41,7 +41,7 @@ def place_id(name: str) -> int:
 
 
 def make_incident(reporter_id: int, category="poaching", status=IncidentStatus.SUBMITTED, items=None,
-                  occurred_at=None, **facts):
+                  occurred_at=None, entered=None, **facts):
     """Create and commit an incident (needs an app context and seeded reference data)."""
     reporter = db.session.get(User, reporter_id)
     items = items if items is not None else [("paw", "Panthera tigris altaica", "2", "pcs")]
@@ -51,6 +51,6 @@ def make_incident(reporter_id: int, category="poaching", status=IncidentStatus.S
               "occurred_at": occurred_at or datetime.now(timezone.utc) - timedelta(days=1),
               "detection_method": DetectionMethod.PATROL, "place_id": place_id("Land of the Leopard National Park"),
               "lat": 43.1, "lon": 131.45, **facts}
-    incident = create_incident(values, data, reporter, status)
+    incident = create_incident(values, data, reporter, status, entered=entered)
     db.session.commit()
     return incident

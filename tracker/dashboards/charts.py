@@ -12,9 +12,9 @@ from babel.dates import format_skeleton
 from flask import url_for
 from flask_babel import get_locale
 
+from tracker.dashboards.months import month_bounds
 from tracker.dashboards.summary import Figure, Summary
 from tracker.incidents.filters import IncidentFilters
-from tracker.reporting_time import month_bounds
 
 
 class Drill:

@@ -15,7 +15,7 @@ from typing import Callable
 from sqlalchemy import BigInteger, Select, String, cast, func, literal_column, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
-from tracker.dashboards.months import month_sql
+from tracker.localtime import month_sql
 from tracker.models import NO_PLACE, Incident, IncidentItem
 
 Restrict = Callable[[Select], Select]

@@ -16,14 +16,13 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from tracker.dashboards.months import add_months, key_of, month_range
+from tracker.dashboards.months import add_months, key_of, month_bounds, month_range
 from tracker.dashboards.queries import status_rows
 from tracker.dashboards.summary import Figure
 from tracker.extensions import db
 from tracker.incidents.filters import IncidentFilters
 from tracker.incidents.queries import apply_filters, visible_to
 from tracker.models import Category, Incident, User
-from tracker.reporting_time import month_bounds
 
 
 @dataclass

@@ -17,7 +17,7 @@ from tracker.auth.decorators import login_required_any_role
 from tracker.dashboards.blueprint import bp
 from tracker.dashboards.charts import Drill, chart_data, month_label
 from tracker.dashboards.mapdata import map_payload, parse_bbox
-from tracker.dashboards.months import add_months, key_of
+from tracker.dashboards.months import add_months, key_of, month_bounds
 from tracker.dashboards.overview import Card, overview_cards
 from tracker.dashboards.queries import dashboard_rows
 from tracker.dashboards.summary import Names, summarise
@@ -25,8 +25,8 @@ from tracker.extensions import db
 from tracker.incidents.filters import FilterForm, IncidentFilters
 from tracker.incidents.queries import incidents_stmt
 from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, STATUS_LABELS, UNIT_LABELS
+from tracker.localtime import local_date
 from tracker.models import Category, Incident, Place, Product, Species, utcnow
-from tracker.reporting_time import local_date, month_bounds
 
 DEFAULT_MONTHS = 24
 SHOWN_FILTERS = ("date_from", "date_to", "country", "place", "species", "status")

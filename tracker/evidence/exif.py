@@ -2,7 +2,7 @@
 
 EXIF is written by every kind of camera and phone, often badly: every value is checked and a
 broken one is simply unknown, never an error. EXIF times carry no zone unless the camera wrote
-OffsetTimeOriginal; without it the time is read in the reporting zone, where the rangers are.
+OffsetTimeOriginal; without it the time is read in the uploading user's zone, where the ranger is.
 """
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import logging
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from PIL import ExifTags, Image
 
-from tracker.reporting_time import reporting_zone
+from tracker.localtime import LocalTimeProblem, to_utc
 
 log = logging.getLogger(__name__)
 EXIF_TIME = "%Y:%m:%d %H:%M:%S"
@@ -26,11 +27,11 @@ class PhotoFacts:
     lon: float | None = None
 
 
-def read_photo_facts(image: Image.Image) -> PhotoFacts:
+def read_photo_facts(image: Image.Image, zone: ZoneInfo) -> PhotoFacts:
     """Time and position from the EXIF of `image`; unknown where missing or implausible."""
     try:
         exif = image.getexif()
-        taken_at = _taken_at(exif.get_ifd(ExifTags.IFD.Exif))
+        taken_at = _taken_at(exif.get_ifd(ExifTags.IFD.Exif), zone)
         lat, lon = _position(exif.get_ifd(ExifTags.IFD.GPSInfo))
     except Exception:  # noqa: BLE001 - a third-party parser on untrusted bytes; EXIF is optional
         log.warning("unreadable EXIF in an uploaded %s image", image.format, exc_info=True)
@@ -44,7 +45,7 @@ def _text(value) -> str | None:
     return value.strip("\x00 ") if isinstance(value, str) else None
 
 
-def _taken_at(tags: dict) -> datetime | None:
+def _taken_at(tags: dict, zone: ZoneInfo) -> datetime | None:
     text = _text(tags.get(ExifTags.Base.DateTimeOriginal))
     if not text:
         return None
@@ -52,8 +53,13 @@ def _taken_at(tags: dict) -> datetime | None:
         local = datetime.strptime(text[:19], EXIF_TIME)
     except ValueError:  # "0000:00:00 00:00:00" and other placeholders
         return None
-    zone = _offset(_text(tags.get(ExifTags.Base.OffsetTimeOriginal))) or reporting_zone()
-    return local.replace(tzinfo=zone).astimezone(timezone.utc)
+    offset = _offset(_text(tags.get(ExifTags.Base.OffsetTimeOriginal)))
+    if offset is not None:
+        return local.replace(tzinfo=offset).astimezone(timezone.utc)
+    try:
+        return to_utc(local, zone)
+    except LocalTimeProblem as problem:  # a camera clock set in a skipped or repeated hour
+        return (local - problem.offsets[0]).replace(tzinfo=timezone.utc)
 
 
 def _offset(text: str | None) -> timezone | None:

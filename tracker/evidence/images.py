@@ -6,6 +6,7 @@ off by a dropped connection, fails to decode and is refused.
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -20,12 +21,13 @@ THUMBNAIL_SIZE = (320, 320)
 DECODER_ERRORS = (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError)
 
 
-def process_image(path: Path, kind: FileKind, key: str) -> PhotoFacts:
-    """Check that `path` is a real image of `kind`, store its thumbnail, return its EXIF facts."""
+def process_image(path: Path, kind: FileKind, key: str, zone: ZoneInfo) -> PhotoFacts:
+    """Check that `path` is a real image of `kind`, store its thumbnail, return its EXIF facts
+    (a camera time without an offset read in `zone`)."""
     try:
         with Image.open(path, formats=[kind.pillow_format]) as image:
             _check_pixels(image)
-            facts = read_photo_facts(image)
+            facts = read_photo_facts(image, zone)
             small = thumbnail(image)
     except DECODER_ERRORS:
         raise damaged() from None

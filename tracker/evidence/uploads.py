@@ -22,6 +22,7 @@ from tracker.evidence import storage
 from tracker.evidence.exif import PhotoFacts
 from tracker.evidence.images import process_image
 from tracker.evidence.validation import Refused, check_kind, max_bytes, storage_failed, too_large
+from tracker.localtime import zone_of
 from tracker.models import User
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ def accept_file(file: FileStorage, user: User) -> PendingUpload:
     try:
         kind = check_kind(received.path, received.size)
         key = storage.key_for(received.sha256, kind)
-        facts = process_image(received.path, kind, key) if kind.is_image else PhotoFacts()
+        facts = process_image(received.path, kind, key, zone_of(user)) if kind.is_image else PhotoFacts()
         storage.keep(received, key)
     except OSError:
         log.exception("could not store an evidence file")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext, to_user_timezone
+from flask_babel import ngettext
 from flask_login import current_user
 
 from tracker.audit import chain
@@ -28,6 +28,7 @@ from tracker.evidence.uploads import (
 from tracker.evidence.validation import Refused
 from tracker.extensions import db, limiter
 from tracker.incidents.queries import can_view
+from tracker.localtime import to_wall, user_zone
 from tracker.models import Evidence, Incident, Role
 
 bp = Blueprint("evidence", __name__)
@@ -133,7 +134,7 @@ def stage():
 
 
 def _staged_json(upload: PendingUpload) -> dict:
-    local = to_user_timezone(upload.taken_at) if upload.taken_at else None
+    local = to_wall(upload.taken_at, user_zone())[0] if upload.taken_at else None
     return {"token": upload.token, "name": upload.original_name, "size": upload.size,
             "content_type": upload.content_type,
             "taken_at": upload.taken_at.isoformat() if upload.taken_at else None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -21,7 +20,7 @@ from tracker.incidents.duplicates import possible_duplicates
 from tracker.incidents.forms import TRADE_FIELDS, IncidentForm
 from tracker.incidents.permissions import can_edit
 from tracker.incidents.seizures import SEIZURE_CATEGORY
-from tracker.models import Incident, IncidentStatus, Role, aware
+from tracker.models import Incident, IncidentStatus, Role
 
 recorders = role_required(Role.RANGER, Role.COORDINATOR)
 
@@ -78,7 +77,7 @@ def create():
             try:
                 incident = services.create_incident(
                     {**form.facts(), "client_uuid": uuid.UUID(form.client_uuid.data)}, _items(form),
-                    current_user, status)
+                    current_user, status, entered=form.entered_time())
                 attach(incident, pending, current_user)
                 db.session.commit()
             except IntegrityError:  # a concurrent duplicate submission won the race
@@ -122,6 +121,8 @@ def edit(incident_id: int):
     if not can_edit(current_user, incident):
         abort(403)
     form = IncidentForm(obj=None if request.method == "POST" else _FormData(incident))
+    if request.method != "POST":
+        form.show_time(incident.occurred_at)
     pending, file_errors, conflict = [], [], None
     if request.method == "POST":
         pending, file_errors = _stage_files(form)
@@ -133,7 +134,8 @@ def edit(incident_id: int):
                 conflict = incident
             else:
                 try:
-                    changes = services.update_incident(incident, form.facts(), _items(form), current_user)
+                    changes = services.update_incident(incident, form.facts(incident.occurred_at), _items(form),
+                                                      current_user, entered=form.entered_time())
                     attach(incident, pending, current_user)
                     db.session.commit()
                 except StaleDataError:  # saved by someone else between our read and our write
@@ -156,11 +158,9 @@ class _FormData:
     """An incident seen through the form's field names (for the edit form's initial values)."""
 
     def __init__(self, incident: Incident):
-        local = aware(incident.occurred_at).astimezone(get_timezone())
         self.version = str(incident.version)
         self.client_uuid = str(incident.client_uuid)
         self.category = incident.category.slug
-        self.occurred_at = local.replace(tzinfo=None, second=0)
         self.place = str(incident.place_id) if incident.place_id else ""
         self.lat = "" if incident.lat is None else f"{incident.lat:.6f}".rstrip("0").rstrip(".")
         self.lon = "" if incident.lon is None else f"{incident.lon:.6f}".rstrip("0").rstrip(".")

@@ -12,8 +12,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.incidents.filters import IncidentFilters, status_values
+from tracker.localtime import start_of_day_utc
 from tracker.models import Category, Incident, IncidentItem, Place, Role, User, aware
-from tracker.reporting_time import start_of_day_utc
 
 # What a row of an incident list shows (category, place, items by product), loaded up front.
 LIST_OPTIONS = (joinedload(Incident.category), joinedload(Incident.place),

@@ -72,8 +72,10 @@ def _set_items(incident: Incident, items: list[ItemData]) -> None:
     incident.sensitive = is_sensitive(items)
 
 
-def create_incident(facts: dict, items: list[ItemData], reporter: User, status: IncidentStatus) -> Incident:
-    """Add a new incident with its items and its 'create' audit event (not committed)."""
+def create_incident(facts: dict, items: list[ItemData], reporter: User, status: IncidentStatus,
+                    entered: dict | None = None) -> Incident:
+    """Add a new incident with its items and its 'create' audit event (not committed). `entered`
+    is the time as typed (local time, zone, offset), kept in the event beside the UTC instant."""
     now = utcnow()
     incident = Incident(ref=next_reference(now.year), reporter_id=reporter.id, unit=reporter.unit,
                         reported_at=now, status=status, **facts)
@@ -81,24 +83,31 @@ def create_incident(facts: dict, items: list[ItemData], reporter: User, status: 
     _set_items(incident, items)
     db.session.add(incident)
     db.session.flush()
-    chain.record("create", reporter, "incident", incident.id, incident.id,
-                 {"ref": incident.ref, "status": status.value, "after": _snapshot(incident)})
+    changes = {"ref": incident.ref, "status": status.value, "after": _snapshot(incident)}
+    if entered:
+        changes["entered"] = entered
+    chain.record("create", reporter, "incident", incident.id, incident.id, changes)
     return incident
 
 
-def update_incident(incident: Incident, facts: dict, items: list[ItemData], editor: User) -> dict:
-    """Apply an edit; records field-level before/after. Returns the changes ({} if none)."""
+def update_incident(incident: Incident, facts: dict, items: list[ItemData], editor: User,
+                    entered: dict | None = None) -> dict:
+    """Apply an edit; records field-level before/after (and the time as typed, when the time
+    changed). Returns the changes ({} if none)."""
     before = _snapshot(incident)
-    incident.updated_at = utcnow()  # always dirties the row, so the version counter moves
-    for name, value in facts.items():
-        setattr(incident, name, value)
-    incident.country = _country_of(incident.place_id) or incident.country
-    if [_item_snapshot(i) for i in incident.items] != [_item_snapshot(i) for i in items]:
-        _set_items(incident, items)
-    db.session.flush()
-    after = _snapshot(incident)
+    with db.session.no_autoflush:  # one UPDATE at the end, so the version moves once or not at all
+        for name, value in facts.items():
+            setattr(incident, name, value)
+        incident.country = _country_of(incident.place_id) or incident.country
+        if [_item_snapshot(i) for i in incident.items] != [_item_snapshot(i) for i in items]:
+            _set_items(incident, items)
+        after = _snapshot(incident)
     changes = {key: {"before": before[key], "after": after[key]} for key in after if before[key] != after[key]}
+    if entered and "occurred_at" in changes:
+        changes["occurred_at"]["entered"] = entered
     if changes:
+        incident.updated_at = utcnow()  # the row changes even when only items did: the version moves
+        db.session.flush()
         chain.record("edit", editor, "incident", incident.id, incident.id, changes)
     return changes
 

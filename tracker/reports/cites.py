@@ -24,10 +24,10 @@ from tracker.incidents.filters import IncidentFilters
 from tracker.incidents.queries import apply_filters, visible_to
 from tracker.incidents.seizures import is_seizure
 from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, OUTCOME_LABELS, label
+from tracker.localtime import local_date, start_of_day_utc
 from tracker.models import VERIFIED_STATUSES, Incident, IncidentItem, Place, Product, Species, User
-from tracker.reporting_time import start_of_day_utc, utc_offset
 from tracker.reports.columns import Column, neutralise
-from tracker.reports.rows import Counts, utc_naive
+from tracker.reports.rows import Counts
 
 CITES_UNITS = {"pcs": ""}  # a number of specimens has no unit in CITES reports
 
@@ -125,8 +125,8 @@ def cites_stmt(selection: CitesSelection, user: User) -> Select:
 class _Row:
     """A result row plus the seizure date in the reporting zone, for the column functions."""
 
-    def __init__(self, row, offset):
-        self._row, self.seizure_date = row, (utc_naive(row.occurred_at) + offset).date()
+    def __init__(self, row):
+        self._row, self.seizure_date = row, local_date(row.occurred_at)
 
     def __getattr__(self, name):
         return getattr(self._row, name)
@@ -134,11 +134,10 @@ class _Row:
 
 def cites_rows(selection: CitesSelection, user: User) -> Iterator[list]:
     """Typed cells in the order of CITES_COLUMNS, text neutralised against formula injection."""
-    offset = utc_offset()
     result = db.session.connection().execution_options(yield_per=1000).execute(cites_stmt(selection, user))
     try:
         for row in result:
-            wrapped = _Row(row, offset)
+            wrapped = _Row(row)
             yield [_cell(column, column.value(wrapped)) for column in CITES_COLUMNS]
     finally:
         result.close()

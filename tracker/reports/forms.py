@@ -11,8 +11,8 @@ from wtforms.validators import Optional
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.incidents.filters import FilterForm
+from tracker.localtime import local_date
 from tracker.models import Incident, utcnow
-from tracker.reporting_time import local_date
 
 
 class ReportForm(FilterForm):

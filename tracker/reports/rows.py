@@ -8,7 +8,7 @@ so SQLAlchemy's statement cache serves every export after the first.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Callable, Iterator
 
 from sqlalchemy import Float, Select, String, cast, func, select, type_coerce
@@ -17,8 +17,8 @@ from tracker.extensions import db
 from tracker.incidents.filters import IncidentFilters
 from tracker.incidents.locations import generalise
 from tracker.incidents.queries import SORT_COLUMNS, apply_filters, count_incidents, visible_to
+from tracker.localtime import local_date
 from tracker.models import Category, Incident, IncidentItem, Place, Product, Species, User
-from tracker.reporting_time import utc_offset
 from tracker.reports.columns import EXACT, GENERALISED, as_is, neutralise
 
 TRADE_FIELDS = (Incident.seizure_reason, Incident.transport_mode, Incident.concealment, Incident.origin_country,
@@ -71,7 +71,7 @@ class RecordBuilder:
 
     def __init__(self, exact: bool, spreadsheet: bool):
         clean: Callable[[str], str] = neutralise if spreadsheet else as_is
-        self.exact, self.clean, self.offset = exact, clean, utc_offset()
+        self.exact, self.clean = exact, clean
         self.categories = {c.id: (c.slug, clean(c.name)) for c in db.session.scalars(select(Category))}
         self.places = {p.id: clean(p.name) for p in db.session.scalars(select(Place))}
         self.products = {p.id: (p.slug, clean(p.name), p.cites_term or "") for p in db.session.scalars(select(Product))}
@@ -91,7 +91,7 @@ class RecordBuilder:
                 lat, lon, precision = generalise(lat), generalise(lon), GENERALISED
                 self.generalised_rows += 1
         category = self.categories.get(category_id, ("", ""))
-        return [ref, occurred, self.local_date(occurred), utc_naive(reported), category[0], category[1], status,
+        return [ref, occurred, local_date(occurred), utc_naive(reported), category[0], category[1], status,
                 detection, country or "", self.places.get(place_id, ""), location_text and clean(location_text),
                 lat, lon, precision, int(bool(sensitive)), description and clean(description), unit and clean(unit),
                 patrol_ref and clean(patrol_ref), suspects, arrests, outcome or "", penalty and clean(penalty), value,
@@ -104,9 +104,6 @@ class RecordBuilder:
         product = self.products.get(product_id, ("", "", ""))
         species = self.species.get(species_id, ("", "", ""))
         return [position + 1, *product, *species, quantity, unit, notes and self.clean(notes)]
-
-    def local_date(self, utc: datetime) -> date:
-        return (utc + self.offset).date()
 
 
 def records(f: IncidentFilters, user: User, builder: RecordBuilder) -> Iterator[tuple[list, list | None]]:

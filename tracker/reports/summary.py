@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
-from sqlalchemy import DateTime, Float, Integer, Select, case, cast, distinct, func, select
+from sqlalchemy import Float, Select, case, cast, distinct, func, select
 
 from tracker.extensions import db
 from tracker.incidents.filters import IncidentFilters
 from tracker.incidents.queries import apply_filters, visible_to
+from tracker.localtime import local_date, month_sql
 from tracker.models import VERIFIED_STATUSES, Category, Incident, IncidentItem, Place, Product, Species, User
-from tracker.reporting_time import local_date, utc_offset
 
 TOP = 10
 TOP_IN_CATEGORY = 3
@@ -48,16 +48,6 @@ class Summary:
     categories: list[CategoryFigures] = field(default_factory=list)
 
 
-def month_key():
-    """200401-style month of `occurred_at` in the reporting zone (a fixed offset, see
-    reporting_time), as SQL for the database in use."""
-    offset = utc_offset()
-    if db.engine.dialect.name == "postgresql":
-        shifted = func.timezone("UTC", Incident.occurred_at, type_=DateTime) + offset
-        return cast(func.to_char(shifted, "YYYYMM"), Integer)
-    return cast(func.strftime("%Y%m", Incident.occurred_at, f"{int(offset.total_seconds()):+d} seconds"), Integer)
-
-
 def build_summary(f: IncidentFilters, user: User, progress: Callable[[int, int], None] = lambda done, total: None
                   ) -> Summary:
     """Every figure of the report; `progress(done, total)` after each query."""
@@ -69,6 +59,7 @@ def build_summary(f: IncidentFilters, user: User, progress: Callable[[int, int],
         return visible_to(apply_filters(select(*columns).select_from(IncidentItem).join(Incident), f), user)
 
     names = _names()
+    month = month_sql(Incident.occurred_at, db.engine.dialect.name)
     s = Summary()
     steps = [
         lambda: _kpis(s, over_incidents),
@@ -77,7 +68,7 @@ def build_summary(f: IncidentFilters, user: User, progress: Callable[[int, int],
             over_incidents(Incident.currency, func.sum(cast(Incident.estimated_value, Float)))
             .where(Incident.estimated_value.is_not(None)).group_by(Incident.currency).order_by(Incident.currency))]),
         lambda: setattr(s, "months", [tuple(r) for r in db.session.execute(
-            over_incidents(month_key().label("m"), func.count()).group_by("m").order_by("m"))]),
+            over_incidents(month.label("m"), func.count()).group_by("m").order_by("m"))]),
         lambda: setattr(s, "products", [(names["products"].get(pid, "?"), n, k) for pid, n, k in db.session.execute(
             over_items(IncidentItem.product_id, func.count(), func.count(distinct(IncidentItem.incident_id)))
             .group_by(IncidentItem.product_id).order_by(func.count().desc(), IncidentItem.product_id).limit(TOP))]),

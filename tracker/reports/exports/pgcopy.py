@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sqlalchemy import Date, DateTime, Float, Numeric, String, and_, case, cast, func, literal, select, type_coerce
+from sqlalchemy import DateTime, Float, Numeric, String, and_, case, cast, func, literal, select, type_coerce
 
 from tracker.extensions import db
 from tracker.incidents.filters import IncidentFilters
+from tracker.localtime import date_sql
 from tracker.models import Category, Incident, IncidentItem, Place, Product, Species, User
-from tracker.reporting_time import utc_offset
 from tracker.reports.columns import CSV_HEADER, EXACT, FORMULA_TRIGGERS, GENERALISED
 from tracker.reports.exports import Tally
 from tracker.reports.rows import TRADE_FIELDS, export_stmt
@@ -75,7 +75,7 @@ def copy_statement(f: IncidentFilters, user: User, exact: bool, locale: str):
     hidden = and_(located, Incident.sensitive.is_(True)) if not exact else literal(False)
     cells = [
         Incident.ref, _iso_utc(Incident.occurred_at),
-        cast(cast(_utc(Incident.occurred_at) + utc_offset(), Date), String), _iso_utc(Incident.reported_at),
+        date_sql(Incident.occurred_at, "postgresql"), _iso_utc(Incident.reported_at),
         category.c.slug, category.c.name, type_coerce(Incident.status, String),
         type_coerce(Incident.detection_method, String), func.coalesce(Incident.country, ""), place.c.name,
         _clean(Incident.location_text), case((hidden, _grid(Incident.lat)), else_=Incident.lat),
