@@ -58,7 +58,12 @@ class Config:
     FRESH_LOGIN_MINUTES = _env_int("FRESH_LOGIN_MINUTES", 60)
 
     PASSWORD_HASH_METHOD = "scrypt"
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "3 per minute")
+    # Failed sign-ins (see tracker/auth/throttling.py). A station's rangers share one address:
+    # the tight limit is per account and address, so one ranger's typos never block a colleague;
+    # the address limit lets ten people use up their tries in the same minute (a shift change)
+    # and caps a password spray at 300 guesses an hour; the lockout covers many addresses.
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "3 per minute")
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "30 per minute; 300 per hour")
     LOCKOUT_THRESHOLD = 10
     LOCKOUT_MINUTES = 15
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select, text
 
+from tracker.audit.accounts import record_user_created
 from tracker.auth.passwords import hash_password, password_problem
 from tracker.extensions import db
 from tracker.models import Role, User
@@ -50,8 +51,10 @@ def create_user_command(username, role, display_name, unit, password_stdin):
     problem = password_problem(password, username)
     if problem:
         raise click.ClickException(problem)
-    db.session.add(User(username=username, role=Role(role), display_name=display_name or username,
-                        unit=unit, password_hash=hash_password(password)))
+    user = User(username=username, role=Role(role), display_name=display_name or username, unit=unit,
+                password_hash=hash_password(password))
+    db.session.add(user)
+    record_user_created(None, user)
     db.session.commit()
     click.echo(f"Created {role} {username!r}.")
 

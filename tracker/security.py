@@ -1,4 +1,4 @@
-"""HTTP security headers and safe redirects."""
+"""HTTP security headers, no caching of private responses, and safe redirects."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -18,7 +18,21 @@ def register(app: Flask) -> None:
         response.headers["Permissions-Policy"] = "camera=(self), geolocation=(self), microphone=()"
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if must_not_be_stored(response):
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def must_not_be_stored(response) -> bool:
+    """Whether the response must not be kept by the browser or any cache in between.
+
+    Every response but the public static files: pages, JSON, exports and error pages show what
+    the user may see, and a shared station computer or a proxy must not keep them after sign-out.
+    Deciding per response rather than per signed-in user also covers the sign-out and sign-in
+    responses themselves. A view that chose private caching (evidence thumbnails: `private,
+    max-age`) keeps it; `send_file`'s own `no-cache` or `public` does not count as a choice.
+    """
+    return request.endpoint != "static" and not response.cache_control.private
 
 
 def content_security_policy(tile_url: str) -> str:

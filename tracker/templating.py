@@ -8,6 +8,7 @@ from flask import Flask
 from flask_babel import format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 
+from tracker.incidents import fields, seizures, visibility
 from tracker.labels import (
     COUNTRY_LABELS,
     DETECTION_LABELS,
@@ -19,17 +20,6 @@ from tracker.labels import (
 )
 from tracker.models import DetectionMethod, IncidentStatus, Outcome, utcnow
 
-FIELD_LABELS = {
-    "category_id": _l("Category"), "occurred_at": _l("When it happened"), "place_id": _l("Place"),
-    "country": _l("Country"), "lat": _l("Latitude"), "lon": _l("Longitude"),
-    "location_text": _l("Location description"), "description": _l("What happened"),
-    "patrol_ref": _l("Patrol reference"), "detection_method": _l("How it was detected"), "suspects": _l("Suspects"),
-    "arrests": _l("Arrests"), "estimated_value": _l("Estimated value"), "currency": _l("Currency"),
-    "items": _l("Items"), "seizure_reason": _l("Reason for seizure"), "transport_mode": _l("Mode of transport"),
-    "concealment": _l("Method of concealment"), "origin_country": _l("Country of origin"),
-    "transit_countries": _l("Countries of transit"), "destination_country": _l("Country of destination"),
-    "offender_nationalities": _l("Nationality of offenders"), "disposal": _l("Disposal of specimens"),
-}
 AUDIT_ACTIONS = {
     "create": _l("recorded"), "edit": _l("edited"), "status": _l("changed the status"),
     "evidence_upload": _l("added evidence"), "evidence_download": _l("downloaded evidence"),
@@ -79,7 +69,10 @@ def register(app: Flask) -> None:
         "outcome_label": _enum_label(OUTCOME_LABELS, Outcome),
         "unit_label": lambda unit: label(UNIT_LABELS, unit),
         "country_label": lambda code: label(COUNTRY_LABELS, code),
-        "field_label": lambda name: label(FIELD_LABELS, name),
+        "field_label": lambda name: label(fields.LABELS, name),
+        "trade_fields": fields.TRADE_FIELDS,
+        "seizure_category": seizures.SEIZURE_CATEGORY,  # the incident form opens its seizure details for it
+        "sees_exact_positions": visibility.sees_exact_positions,
         "audit_action_label": lambda action: label(AUDIT_ACTIONS, action),
         "now_utc": utcnow,
     }

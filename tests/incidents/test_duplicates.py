@@ -7,7 +7,7 @@ from tests.support.factories import make_user
 from tests.support.incidents import make_incident, seed
 from tracker.extensions import db
 from tracker.incidents.duplicates import distance_km, possible_duplicates
-from tracker.models import DuplicateLink, Incident, Role
+from tracker.models import DuplicateLink, Incident, Role, User
 
 WHEN = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
 
@@ -26,7 +26,8 @@ def test_candidates(app):
         make_incident(author.id, occurred_at=WHEN, lat=43.2, lon=131.45)  # 11 km away
         make_incident(author.id, occurred_at=WHEN, lat=43.1, lon=131.45, category="snaring")  # other category
         make_incident(author.id, occurred_at=WHEN, lat=43.1, lon=131.45, items=[("skin", None, "1", "pcs")])
-        assert [i.id for i in possible_duplicates(db.session.get(Incident, base.id))] == [near.id]
+        found = possible_duplicates(db.session.get(Incident, base.id), db.session.get(User, author.id))
+        assert [i.id for i in found] == [near.id]
 
 
 def test_coordinator_marks_duplicates_and_the_hint_is_shown(app, client, login_as):

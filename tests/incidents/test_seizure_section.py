@@ -13,7 +13,7 @@ from tests.incidents.test_create import valid_form
 from tests.reports.helpers import read_csv
 from tests.support.incidents import make_incident, seed
 from tracker.extensions import db
-from tracker.incidents.forms import TRADE_FIELDS
+from tracker.incidents.fields import TRADE_FIELDS
 from tracker.localtime import local_date
 from tracker.models import Incident, IncidentStatus, Role
 

@@ -40,13 +40,15 @@ def seizures(app, dataset):
         return paws.ref
 
 
-def expected_rows(dataset, paws_ref) -> list[list]:
+def expected_rows(dataset, paws_ref, place_text="[withheld]") -> list[list]:
+    """The sample as a manager sees it; the black bear is CITES I, so the place description of its
+    seizure is withheld unless `place_text` says the reader has the exact-location right."""
     tiger = dataset.refs["tiger"]
     common = ["No CITES permit", "Land of the Leopard National Park; Russia", "Checkpoint", "Car", "Spare-wheel well",
               "RU", "", "CN", "RU, CN", "Criminal case opened; 2 years", "Held as evidence", "150000.00 RUB"]
     return [
         [date(2025, 1, 1), "Ursus thibetanus", "I", "FOO", 4, "", "Hunting without licence",
-         "Russia; Road checkpoint 12", "Patrol", "Motorbike", "", "", "", "", "RU",
+         f"Russia; {place_text}", "Patrol", "Motorbike", "", "", "", "", "RU",
          "Administrative fine; RUB 50,000", "Destroyed", "", # not at the start: harmless
          f"Tracker reference {paws_ref}; =cmd|' /C calc'!A0"],
         [date(2025, 3, 15), "Panthera tigris altaica", "I", "SKI", 1, "", *common,
@@ -83,6 +85,13 @@ def test_csv_reproduces_the_known_sample(client, login_as, dataset, seizures):
     expected = [[v.isoformat() if isinstance(v, date) else str(v) for v in row]
                 for row in expected_rows(dataset, seizures)]
     assert [list(row.values()) for row in rows] == expected
+
+
+def test_the_place_description_is_there_for_those_with_the_exact_location_right(client, login_as, dataset,
+                                                                               seizures):
+    login_as(Role.MANAGER, exact_location_grant=True)
+    rows = read_csv(client.get("/reports/cites-aitr.csv?year=2025").data)
+    assert rows[0]["Location of seizure"] == "Russia; Road checkpoint 12"
 
 
 def test_the_year_follows_the_reporting_zone(client, login_as, dataset, seizures):

@@ -42,19 +42,35 @@ def role_choices():
     return choices((role.value, ROLE_LABELS[role]) for role in Role)
 
 
+BROWSER_LANGUAGE = _l("As the browser prefers")
+
+
 def language_choices():
-    return choices([("", _l("As the browser prefers"))] + list(LANGUAGE_NAMES.items()))
+    return choices([("", BROWSER_LANGUAGE)] + list(LANGUAGE_NAMES.items()))
+
+
+# Labels of the account's fields, shared by the user form and the user's history.
+ACCOUNT_LABELS = {
+    "username": _l("Username"),
+    "display_name": _l("Full name"),
+    "role": _l("Role"),
+    "unit": _l("Unit"),
+    "language": _l("Language"),
+    "active": _l("Active (may sign in)"),
+    "exact_location_grant": _l("May see exact positions of sensitive incidents"),
+}
 
 
 class UserEditForm(FlaskForm):
-    display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)], filters=[strip])
-    role = SelectField(_l("Role"), coerce=Role)
-    unit = StringField(_l("Unit"), validators=[Length(max=120)], filters=[strip, none_if_empty],
+    display_name = StringField(ACCOUNT_LABELS["display_name"], validators=[DataRequired(), Length(max=120)],
+                               filters=[strip])
+    role = SelectField(ACCOUNT_LABELS["role"], coerce=Role)
+    unit = StringField(ACCOUNT_LABELS["unit"], validators=[Length(max=120)], filters=[strip, none_if_empty],
                        description=_l("The ranger team; rangers see their unit's incidents."))
-    language = OptionalSelectField(_l("Language"))
-    active = BooleanField(_l("Active (may sign in)"))
+    language = OptionalSelectField(ACCOUNT_LABELS["language"])
+    active = BooleanField(ACCOUNT_LABELS["active"])
     exact_location_grant = BooleanField(
-        _l("May see exact positions of sensitive incidents"),
+        ACCOUNT_LABELS["exact_location_grant"],
         description=_l("Rangers, coordinators and administrators always may; managers only with this right."))
     submit = SubmitField(_l("Save"))
 
@@ -65,7 +81,7 @@ class UserEditForm(FlaskForm):
 
 
 class UserCreateForm(UserEditForm):
-    username = StringField(_l("Username"), validators=[
+    username = StringField(ACCOUNT_LABELS["username"], validators=[
         DataRequired(), Length(min=2, max=64),
         Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use Latin letters, digits, dots, dashes or underscores."))],
         filters=[strip])

@@ -11,6 +11,8 @@ from sqlalchemy import select
 
 from tracker.admin.forms import PasswordResetForm, UserCreateForm, UserEditForm
 from tracker.admin.reference import COLUMN_LABELS, REFERENCE_TABLES
+from tracker.admin.user_history import user_history
+from tracker.audit.accounts import account_snapshot, record_password_reset, record_user_changed, record_user_created
 from tracker.auth.decorators import recent_login_required, role_required
 from tracker.auth.passwords import hash_password
 from tracker.extensions import db
@@ -40,6 +42,7 @@ def user_create():
             user = User(username=form.username.data, password_hash=hash_password(form.password.data))
             _apply_user_form(form, user)
             db.session.add(user)
+            record_user_created(current_user, user)
             db.session.commit()
             audit_log.info("user-created by=%r user=%r role=%s", current_user.username, user.username, user.role.value)
             flash(_("User %(name)s created.", name=user.username), "success")
@@ -59,14 +62,13 @@ def user_edit(user_id: int):
         if user.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):
             flash(_("You cannot remove your own administrator access."), "error")
         else:
-            before = (user.role, user.unit, user.active)
+            before = account_snapshot(user)
             _apply_user_form(form, user)
-            if not user.active and before[2]:
+            if not user.active and before["active"]:
                 user.rotate_session_token()  # a deactivated user's open sessions end now
+            changes = record_user_changed(current_user, user, before)
             db.session.commit()
-            audit_log.info("user-changed by=%r user=%r role=%s->%s unit=%r->%r active=%s->%s",
-                           current_user.username, user.username, before[0].value, user.role.value,
-                           before[1], user.unit, before[2], user.active)
+            audit_log.info("user-changed by=%r user=%r changes=%r", current_user.username, user.username, changes)
             flash(_("Changes to %(name)s saved.", name=user.username), "success")
             return redirect(url_for("admin.users"))
     elif reset_form.submit_reset.data and reset_form.validate_on_submit():
@@ -74,11 +76,13 @@ def user_edit(user_id: int):
         user.rotate_session_token()
         user.failed_logins = 0
         user.locked_until = None
+        record_password_reset(current_user, user)
         db.session.commit()
         audit_log.info("password-reset by=%r user=%r", current_user.username, user.username)
         flash(_("New password set for %(name)s; their sessions have ended.", name=user.username), "success")
         return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, reset_form=reset_form, user=user)
+    return render_template("admin/user_form.html", form=form, reset_form=reset_form, user=user,
+                           history=user_history(user.id))
 
 
 def _apply_user_form(form: UserEditForm, user: User) -> None:

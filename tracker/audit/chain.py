@@ -91,7 +91,11 @@ def _rows(batch: int = 5000) -> Iterator:
 
 
 def verify_chain() -> ChainReport:
-    """Recompute every hash in order; name the first event that does not fit."""
+    """Recompute every hash in order; name the first event that does not fit.
+
+    The head row must then name the last event and its hash: a forger who rewrites the newest
+    event and recomputes its hash, or deletes events from the end, leaves the head behind.
+    """
     expected_prev, expected_id, checked = GENESIS_HASH, 1, 0
     for row in _rows():
         if row.id != expected_id:
@@ -103,8 +107,20 @@ def verify_chain() -> ChainReport:
         if recomputed != row.hash:
             return ChainReport(checked, row.id, "content does not match its hash")
         expected_prev, expected_id, checked = row.hash, row.id + 1, checked + 1
+    return _check_head(checked, expected_prev)
+
+
+def _check_head(last_id: int, last_hash: str) -> ChainReport:
+    """The head row against the last stored event (id 0 and the genesis hash when there is none)."""
     head = db.session.get(AuditHead, 1)
-    if head is not None and head.last_event_id != checked:
-        return ChainReport(checked, checked + 1 if head.last_event_id > checked else head.last_event_id,
-                           "events at the end of the chain are missing")
-    return ChainReport(checked)
+    if head is None:
+        if last_id == 0:
+            return ChainReport(0)
+        return ChainReport(last_id - 1, last_id, "the head row is missing")
+    if head.last_event_id > last_id:
+        return ChainReport(last_id, last_id + 1, "events at the end of the chain are missing")
+    if head.last_event_id < last_id:
+        return ChainReport(head.last_event_id, head.last_event_id + 1, "events were added without moving the head row")
+    if head.last_hash != last_hash:
+        return ChainReport(last_id - 1, last_id, "the head row's hash does not match this event")
+    return ChainReport(last_id)

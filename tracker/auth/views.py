@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from tracker.audit.accounts import record_password_change
 from tracker.auth.decorators import LOGIN_AT_KEY, login_required_any_role
 from tracker.auth.forms import LoginForm, PasswordChangeForm, PreferencesForm
 from tracker.auth.passwords import dummy_hash, hash_password, verify_password
-from tracker.extensions import db, limiter, login_manager
+from tracker.auth.throttling import count_failure, throttle_failed_sign_ins
+from tracker.extensions import db, login_manager
 from tracker.forms import ActionForm
 from tracker.models import User
 from tracker.security import safe_next
@@ -35,17 +37,8 @@ def load_user(session_token: str) -> User | None:
     return user if user is not None and user.active else None
 
 
-def _count_only_failures(response) -> bool:
-    """A successful sign-in redirects; only re-rendered forms count against the limit."""
-    return response.status_code != 302
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_count_only_failures)
+@throttle_failed_sign_ins
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -65,6 +58,7 @@ def login():
             audit_log.info("login user=%r", user.username)
             return redirect(safe_next(form.next.data) or url_for("main.index"))
         db.session.commit()  # keep the failure counter even though the sign-in failed
+        count_failure()
         audit_log.warning("login-failed username=%r ip=%s", form.username.data, request.remote_addr)
         flash(_("Sign-in failed: check the username and password. After repeated failures an "
                 "account is locked for 15 minutes."), "error")
@@ -124,6 +118,7 @@ def account():
         else:
             current_user.password_hash = hash_password(password_form.new_password.data)
             current_user.rotate_session_token()  # sessions elsewhere end; this one continues
+            record_password_change(current_user)
             db.session.commit()
             login_user(current_user._get_current_object())
             session[LOGIN_AT_KEY] = time.time()

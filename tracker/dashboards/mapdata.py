@@ -1,9 +1,10 @@
 """The dashboard map's payload: the incidents inside the visible box, as points while there are
 at most MAX_POINTS of them, else counted on a grid by the database.
 
-Sensitive incidents are generalised here, on the server, for users without the exact-location
-right: their points move to the centre of their 0.1° cell, and grid cells are never finer than
-0.1° and are drawn at their centre. The box is a range on (lat, lon), which that index answers.
+Everything here works on the positions the user may see (tracker/incidents/visibility.py): for a
+user without the exact-location right, a sensitive incident *is* at the centre of its 0.1° cell
+for the box, the points and the grid alike, so no box, however small, tells more than the cell.
+Grid cells are never finer than 0.1° and are drawn at their centre.
 """
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ import math
 from sqlalchemy import Float, Integer, Select, cast, func, literal_column, select
 
 from tracker.extensions import db
+from tracker.incidents import visibility
 from tracker.incidents.filters import IncidentFilters
-from tracker.incidents.locations import GRID_DEGREES, shown_position
-from tracker.incidents.queries import apply_filters, visible_to
+from tracker.incidents.queries import scoped
 from tracker.models import Incident, User
 
 MAX_POINTS = 5000
@@ -40,12 +41,8 @@ def cell_size(bbox: tuple[float, float, float, float] | None) -> float:
 
 
 def _located(f: IncidentFilters, user: User, bbox, *columns) -> Select:
-    stmt = visible_to(apply_filters(select(*columns), f), user)
-    stmt = stmt.where(Incident.lat.is_not(None), Incident.lon.is_not(None))
-    if bbox:
-        west, south, east, north = bbox
-        stmt = stmt.where(Incident.lat.between(south, north), Incident.lon.between(west, east))
-    return stmt
+    stmt = scoped(select(*columns), f, user).where(Incident.lat.is_not(None), Incident.lon.is_not(None))
+    return stmt.where(visibility.in_box(user, *bbox)) if bbox else stmt
 
 
 def _floor(expression):
@@ -60,17 +57,15 @@ def map_payload(f: IncidentFilters, user: User, bbox) -> dict:
     # Counting up to the limit first reads the index only (no column outside it is named);
     # fetching points means visiting rows.
     capped = _located(f, user, bbox, literal_column("1")).limit(MAX_POINTS + 1).subquery()
+    lat, lon = visibility.lat_sql(user), visibility.lon_sql(user)
     if db.session.scalar(select(func.count()).select_from(capped)) <= MAX_POINTS:
-        rows = db.session.execute(_located(f, user, bbox, Incident.id, Incident.ref, Incident.lat, Incident.lon,
-                                           Incident.sensitive)).all()
-        points = []
-        for incident_id, ref, lat, lon, sensitive in rows:
-            lat, lon, generalised = shown_position(lat, lon, sensitive, user.may_see_exact_locations)
-            points.append([round(lat, 5), round(lon, 5), incident_id, ref, generalised])
-        return {"mode": "points", "points": points}
-    size = max(cell_size(bbox), GRID_DEGREES)
+        rows = db.session.execute(_located(f, user, bbox, Incident.id, Incident.ref, lat, lon,
+                                           visibility.generalised_sql(user))).all()
+        return {"mode": "points", "points": [[round(y, 5), round(x, 5), incident_id, ref, bool(generalised)]
+                                             for incident_id, ref, y, x, generalised in rows]}
+    size = max(cell_size(bbox), visibility.CELL_DEGREES)
     degrees = literal_column(repr(size), Float)  # literal: PostgreSQL must see the same grouped expression
-    row_index, column_index = _floor(Incident.lat / degrees), _floor(Incident.lon / degrees)
+    row_index, column_index = _floor(lat / degrees), _floor(lon / degrees)
     grid = _located(f, user, bbox, row_index, column_index, func.count()).group_by(row_index, column_index)
     cells = [[round((i + 0.5) * size, 5), round((j + 0.5) * size, 5), count]
              for i, j, count in db.session.execute(grid)]

@@ -21,7 +21,7 @@ from tracker.dashboards.queries import status_rows
 from tracker.dashboards.summary import Figure
 from tracker.extensions import db
 from tracker.incidents.filters import IncidentFilters
-from tracker.incidents.queries import apply_filters, visible_to
+from tracker.incidents.queries import scoped
 from tracker.models import Category, Incident, User
 
 
@@ -53,7 +53,7 @@ def _dates(first: int, last: int | date) -> dict:
 def _live_counts(category_ids: list[int], period: dict, user: User) -> dict[int, int]:
     # count(*): the (category, date) index answers it without reading incident rows.
     stmt = select(Incident.category_id, func.count()).where(Incident.category_id.in_(category_ids))
-    stmt = visible_to(apply_filters(stmt, IncidentFilters(**period)), user).group_by(Incident.category_id)
+    stmt = scoped(stmt, IncidentFilters(**period), user).group_by(Incident.category_id)
     return dict(db.session.execute(stmt).all())
 
 

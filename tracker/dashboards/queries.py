@@ -17,7 +17,7 @@ from tracker.dashboards.contributions import DIMENSIONS, contributions
 from tracker.dashboards.months import key_of
 from tracker.extensions import db
 from tracker.incidents.filters import IncidentFilters, status_values
-from tracker.incidents.queries import apply_filters, visible_to
+from tracker.incidents.queries import scoped
 from tracker.models import (
     ALL_COUNTRIES,
     ALL_PLACES,
@@ -97,7 +97,7 @@ def dashboard_rows(category_id: int, f: IncidentFilters, user: User) -> tuple[li
     if clauses is not None:
         stmt = _summed(rollups, rollups.c.month, rollups.c.dimension, rollups.c.value).where(*clauses)
     else:
-        live = contributions(db.engine.dialect.name, lambda s: visible_to(apply_filters(s, f), user),
+        live = contributions(db.engine.dialect.name, lambda s: scoped(s, f, user),
                              fine=False).subquery()
         stmt = _summed(live, live.c.month, live.c.dimension, live.c.value)
     return db.session.execute(stmt).all(), clauses is not None
@@ -109,7 +109,7 @@ def status_rows(category_ids: list[int], f: IncidentFilters, user: User, by_mont
     if clauses is not None:
         source, clauses = rollups, [*clauses, rollups.c.dimension == "status"]
     else:
-        source = contributions(db.engine.dialect.name, lambda s: visible_to(apply_filters(s, f), user),
+        source = contributions(db.engine.dialect.name, lambda s: scoped(s, f, user),
                                dimensions=("status",), fine=False).subquery()
     keys = [source.c.category_id, source.c.month, source.c.value] if by_month else [source.c.category_id,
                                                                                    source.c.value]

@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from tracker.audit import chain
 from tracker.evidence.uploads import PendingUpload
 from tracker.extensions import db
-from tracker.incidents.queries import can_view
+from tracker.incidents.visibility import can_view, hides_position
 from tracker.models import Evidence, Incident, IncidentStatus, Role, User, utcnow
 
 # Once an incident is closed or rejected, rangers can no longer add to it; coordinators can
@@ -55,4 +55,4 @@ def attach(incident: Incident, uploads: list[PendingUpload], user: User) -> list
 def must_redact(user: User, evidence: Evidence) -> bool:
     """Photos of sensitive incidents carry the exact position in their metadata: users without
     the exact-location right download a copy without it (tracker/evidence/redact.py)."""
-    return evidence.is_image and evidence.incident.sensitive and not user.may_see_exact_locations
+    return evidence.is_image and hides_position(user, evidence.incident)

@@ -27,7 +27,7 @@ from tracker.evidence.uploads import (
 )
 from tracker.evidence.validation import Refused
 from tracker.extensions import db, limiter
-from tracker.incidents.queries import can_view
+from tracker.incidents.visibility import can_view
 from tracker.localtime import to_wall, user_zone
 from tracker.models import Evidence, Incident, Role
 

@@ -14,7 +14,7 @@ from flask_wtf.csrf import generate_csrf
 from tracker.evidence.service import may_add_evidence, must_redact
 from tracker.evidence.uploads import refusal_message
 from tracker.evidence.validation import ACCEPT, limit_in_mb, max_bytes, too_large
-from tracker.incidents.locations import shown_position
+from tracker.incidents.visibility import shown
 from tracker.models import Evidence
 
 
@@ -48,11 +48,10 @@ def photo_position(evidence: Evidence) -> str:
     generalised for users without the exact-location right, like the incident's own."""
     if evidence.gps_lat is None or evidence.gps_lon is None:
         return ""
-    lat, lon, generalised = shown_position(evidence.gps_lat, evidence.gps_lon, evidence.incident.sensitive,
-                                           current_user.may_see_exact_locations)
-    if generalised:
-        return _("about %(position)s (generalised)", position=f"{lat:.2f}, {lon:.2f}")
-    return f"{lat:.5f}, {lon:.5f}"
+    place = shown(current_user, evidence.incident.sensitive, evidence.gps_lat, evidence.gps_lon)
+    if place.generalised:
+        return _("about %(position)s (generalised)", position=f"{place.lat:.2f}, {place.lon:.2f}")
+    return f"{place.lat:.5f}, {place.lon:.5f}"
 
 
 def register(bp: Blueprint) -> None:

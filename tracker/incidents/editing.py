@@ -17,9 +17,9 @@ from tracker.extensions import db
 from tracker.incidents import services
 from tracker.incidents.blueprint import bp
 from tracker.incidents.duplicates import possible_duplicates
-from tracker.incidents.forms import TRADE_FIELDS, IncidentForm
+from tracker.incidents.fields import TRADE_FIELDS
+from tracker.incidents.forms import IncidentForm
 from tracker.incidents.permissions import can_edit
-from tracker.incidents.seizures import SEIZURE_CATEGORY
 from tracker.models import Incident, IncidentStatus, Role
 
 recorders = role_required(Role.RANGER, Role.COORDINATOR)
@@ -91,8 +91,7 @@ def create():
     elif request.args.get("place", "").isdigit():
         form.place.data = request.args["place"]
     return render_template("incidents/form.html", form=form, incident=None, pending=pending,
-                           file_errors=file_errors, conflict=None, trade_fields=TRADE_FIELDS,
-                           seizure_category=SEIZURE_CATEGORY)
+                           file_errors=file_errors, conflict=None)
 
 
 def _already_recorded(client_uuid: str | None) -> Incident | None:
@@ -108,7 +107,7 @@ def _flash_saved(incident: Incident, status: IncidentStatus) -> None:
         flash(_("Draft %(ref)s saved. Submit it for review when it is complete.", ref=incident.ref), "success")
     else:
         flash(_("Incident %(ref)s recorded and submitted for review.", ref=incident.ref), "success")
-    duplicates = possible_duplicates(incident)
+    duplicates = possible_duplicates(incident, current_user)
     if duplicates:
         flash(_("Possible duplicate: %(refs)s recorded nearby within two days. Check the incident page.",
                 refs=", ".join(d.ref for d in duplicates)), "warning")
@@ -150,8 +149,7 @@ def edit(incident_id: int):
                 flash(_("Someone else saved this incident while you were editing. Compare both "
                         "versions below; your input is kept. Save again to replace their version."), "error")
     return render_template("incidents/form.html", form=form, incident=incident, pending=pending,
-                           file_errors=file_errors, conflict=conflict, trade_fields=TRADE_FIELDS,
-                           seizure_category=SEIZURE_CATEGORY)
+                           file_errors=file_errors, conflict=conflict)
 
 
 class _FormData:

@@ -109,7 +109,13 @@ class FilterForm(FlaskForm):
             raise ValidationError(_l("The end date is before the start date."))
 
     def filters(self) -> IncidentFilters:
-        """The valid part of the query string; invalid values are ignored (and shown as errors)."""
+        """The valid part of the query string; invalid values are ignored (and shown as errors).
+
+        A reversed date range (end before start) is the exception: both dates are valid on their
+        own, so both apply as typed and nothing matches, while the error next to "To" says why.
+        Dropping either date would count a range nobody asked for, and the list, dashboards,
+        exports and their drill-down links would each have to repeat the repair.
+        """
         self.validate()
 
         def ok(field, convert=lambda v: v or None):
@@ -118,8 +124,9 @@ class FilterForm(FlaskForm):
         return IncidentFilters(
             category=ok(self.category), status=ok(self.status), country=ok(self.country),
             place=ok(self.place, int), species=ok(self.species, int), product=ok(self.product, int),
-            detection=ok(self.detection), reporter=ok(self.reporter), date_from=ok(self.date_from),
-            date_to=ok(self.date_to), q=ok(self.q, lambda v: v.strip() or None),
+            detection=ok(self.detection), reporter=ok(self.reporter),
+            date_from=self.date_from.data, date_to=self.date_to.data,  # None unless a valid date
+            q=ok(self.q, lambda v: v.strip() or None),
             sensitive=True if ok(self.sensitive) == "1" else None, sort=ok(self.sort) or "occurred")
 
 

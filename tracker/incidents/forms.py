@@ -30,9 +30,10 @@ from tracker.evidence.widgets import stage_attributes
 from tracker.extensions import db
 from tracker.forms import OptionalSelectField, choices
 from tracker.incidents.coordinates import CoordinateError, parse_part, split_pair
+from tracker.incidents.fields import TRADE_FIELDS, label
 from tracker.incidents.filters import by_name, place_choices
 from tracker.labels import DETECTION_LABELS, UNIT_LABELS
-from tracker.models import CURRENCIES, UNITS, Category, DetectionMethod, Product, Species, utcnow
+from tracker.models import CURRENCIES, UNITS, Category, DetectionMethod, Incident, Product, Species, utcnow
 
 EARLIEST = datetime(1990, 1, 1)  # as the user reads the clock
 FUTURE_TOLERANCE_MINUTES = 10
@@ -95,8 +96,12 @@ def _product_choice(product):
 
 MINUTES_FIRST = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
 SECONDS_FIRST = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
-TRADE_FIELDS = ("seizure_reason", "transport_mode", "concealment", "origin_country", "transit_countries",
-                "destination_country", "offender_nationalities", "disposal")
+
+
+def text_field(name: str, field_class=StringField, **kwargs):
+    """A free-text fact with its declared label and the length its column holds."""
+    length = Incident.__table__.c[name].type.length or 10000
+    return field_class(label(name), validators=[Length(max=length)], **kwargs)
 
 
 class IncidentForm(FlaskForm):
@@ -112,10 +117,13 @@ class IncidentForm(FlaskForm):
     place = OptionalSelectField(_l("Protected area or region"))
     lat = CoordinateField(_l("Latitude"), axis="lat", render_kw={"inputmode": "decimal", "autocomplete": "off"})
     lon = CoordinateField(_l("Longitude"), axis="lon", render_kw={"inputmode": "decimal", "autocomplete": "off"})
-    location_text = StringField(_l("Location description"), validators=[Length(max=500)],
-                                description=_l("Landmarks, road, river, compartment number…"))
-    description = TextAreaField(_l("What happened"), validators=[Length(max=10000)], render_kw={"rows": 5})
-    patrol_ref = StringField(_l("Patrol reference"), validators=[Length(max=100)])
+    location_text = text_field("location_text", description=_l(
+        "Landmarks, road, river, compartment number… Users without the exact-location right do not see this "
+        "for sensitive species."))
+    description = text_field("description", TextAreaField, render_kw={"rows": 5}, description=_l(
+        "Keep exact positions out of this text: everyone who may see the incident reads it. Put them in the "
+        "position and location description fields."))
+    patrol_ref = text_field("patrol_ref")
     detection_method = SelectField(_l("How it was detected"), validators=[InputRequired()])
     suspects = IntegerField(_l("Suspects"), default=0, validators=[
         InputRequired(_l("Enter a number (0 if none).")), NumberRange(min=0, max=10000)])
@@ -124,14 +132,14 @@ class IncidentForm(FlaskForm):
     estimated_value = DecimalField(_l("Estimated value"), places=2, validators=[
         Optional(), NumberRange(min=0, max=10**12)])
     currency = OptionalSelectField(_l("Currency"))
-    seizure_reason = StringField(_l("Reason for seizure"), validators=[Length(max=300)])
-    transport_mode = StringField(_l("Mode of transport"), validators=[Length(max=100)])
-    concealment = StringField(_l("Method of concealment"), validators=[Length(max=300)])
-    origin_country = StringField(_l("Country of origin"), validators=[Length(max=100)])
-    transit_countries = StringField(_l("Countries of transit"), validators=[Length(max=300)])
-    destination_country = StringField(_l("Country of destination"), validators=[Length(max=100)])
-    offender_nationalities = StringField(_l("Nationality of offenders"), validators=[Length(max=300)])
-    disposal = StringField(_l("Disposal of specimens"), validators=[Length(max=300)])
+    seizure_reason = text_field("seizure_reason")
+    transport_mode = text_field("transport_mode")
+    concealment = text_field("concealment")
+    origin_country = text_field("origin_country")
+    transit_countries = text_field("transit_countries")
+    destination_country = text_field("destination_country")
+    offender_nationalities = text_field("offender_nationalities")
+    disposal = text_field("disposal")
     items = FieldList(FormField(ItemForm), min_entries=1, max_entries=50)
     files = MultipleFileField(_l("Photos and documents"),
                               description=_l("JPEG, PNG or WebP photos and PDF documents."))

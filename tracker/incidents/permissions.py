@@ -1,7 +1,6 @@
 """Who may do what to an incident, in one place for views and templates."""
 from __future__ import annotations
 
-from tracker.incidents.queries import can_view
 from tracker.models import Incident, IncidentStatus, Role, User
 
 RANGER_EDITABLE = (IncidentStatus.DRAFT, IncidentStatus.SUBMITTED)
@@ -27,9 +26,3 @@ def can_delete(user: User, incident: Incident) -> bool:
 def can_mark_duplicates(user: User) -> bool:
     return user.role is Role.COORDINATOR
 
-
-def sees_exact_location(user: User, incident: Incident) -> bool:
-    return not incident.sensitive or user.may_see_exact_locations
-
-
-__all__ = ["can_view", "can_record", "can_edit", "can_delete", "can_mark_duplicates", "sees_exact_location"]

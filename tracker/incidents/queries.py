@@ -11,9 +11,11 @@ from sqlalchemy import Select, func, literal, or_, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
+from tracker.incidents import visibility
 from tracker.incidents.filters import IncidentFilters, status_values
+from tracker.incidents.visibility import visible_to
 from tracker.localtime import start_of_day_utc
-from tracker.models import Category, Incident, IncidentItem, Place, Role, User, aware
+from tracker.models import Category, Incident, IncidentItem, Place, User, aware
 
 # What a row of an incident list shows (category, place, items by product), loaded up front.
 LIST_OPTIONS = (joinedload(Incident.category), joinedload(Incident.place),
@@ -21,55 +23,43 @@ LIST_OPTIONS = (joinedload(Incident.category), joinedload(Incident.place),
 SORT_COLUMNS = {"occurred": Incident.occurred_at, "created": Incident.created_at}
 
 
-def visible_to(stmt: Select, user: User) -> Select:
-    """Record-level access: rangers see their unit's incidents (their own if they have no unit)."""
-    if user.role is Role.RANGER:
-        if user.unit:
-            return stmt.where(Incident.unit == user.unit)
-        return stmt.where(Incident.reporter_id == user.id)
-    return stmt
-
-
-def can_view(user: User, incident: Incident) -> bool:
-    if user.role is not Role.RANGER:
-        return True
-    return incident.unit == user.unit if user.unit else incident.reporter_id == user.id
-
-
 def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def apply_filters(stmt: Select, f: IncidentFilters) -> Select:
-    """Add the WHERE clauses of `f` to a statement that selects from incidents."""
+def scoped(stmt: Select, f: IncidentFilters, user: User) -> Select:
+    """The incidents of `stmt` that match `f` and that `user` may see. Every list, count, dashboard
+    figure, map and export goes through here, so they all hold the same incidents, and filters
+    work only on what the user may see (tracker/incidents/visibility.py)."""
+    return visible_to(stmt.where(*_clauses(f, user)), user)
+
+
+def _clauses(f: IncidentFilters, user: User) -> list:
+    """The WHERE clauses of `f` over incidents."""
+    clauses = []
     if f.category:
-        stmt = stmt.where(Incident.category_id == select(Category.id).where(Category.slug == f.category)
-                          .scalar_subquery())
+        clauses.append(Incident.category_id == select(Category.id).where(Category.slug == f.category)
+                       .scalar_subquery())
     if f.status:
-        stmt = stmt.where(Incident.status.in_(status_values(f.status)))
-    if f.country:
-        stmt = stmt.where(Incident.country == f.country)
+        clauses.append(Incident.status.in_(status_values(f.status)))
     if f.place:
-        inside = select(Place.id).where(or_(Place.id == f.place, Place.parent_id == f.place))
-        stmt = stmt.where(Incident.place_id.in_(inside))
-    if f.detection:
-        stmt = stmt.where(Incident.detection_method == f.detection)
-    if f.reporter:
-        stmt = stmt.where(Incident.reporter_id == f.reporter)
+        clauses.append(Incident.place_id.in_(select(Place.id).where(or_(Place.id == f.place,
+                                                                       Place.parent_id == f.place))))
+    simple = {"country": Incident.country, "detection": Incident.detection_method, "reporter": Incident.reporter_id}
+    clauses += [column == getattr(f, name) for name, column in simple.items() if getattr(f, name)]
     if f.sensitive:
-        stmt = stmt.where(Incident.sensitive.is_(True))
+        clauses.append(Incident.sensitive.is_(True))
     if f.date_from:
-        stmt = stmt.where(Incident.occurred_at >= start_of_day_utc(f.date_from))
+        clauses.append(Incident.occurred_at >= start_of_day_utc(f.date_from))
     if f.date_to:
-        stmt = stmt.where(Incident.occurred_at < start_of_day_utc(f.date_to + timedelta(days=1)))
+        clauses.append(Incident.occurred_at < start_of_day_utc(f.date_to + timedelta(days=1)))
     if f.species or f.product:
-        stmt = stmt.where(_has_item(f))
+        clauses.append(_has_item(f))
     if f.q:
         pattern = f"%{escape_like(f.q)}%"
-        stmt = stmt.where(or_(Incident.ref.ilike(pattern, escape="\\"),
-                              Incident.description.ilike(pattern, escape="\\"),
-                              Incident.location_text.ilike(pattern, escape="\\")))
-    return stmt
+        clauses.append(or_(*(column.ilike(pattern, escape="\\") for column in (
+            Incident.ref, Incident.description, visibility.location_text_sql(user)))))
+    return clauses
 
 
 def _has_item(f: IncidentFilters):
@@ -87,13 +77,11 @@ def _has_item(f: IncidentFilters):
 def incidents_stmt(f: IncidentFilters, user: User) -> Select:
     """Incidents matching `f` that `user` may see, newest first (by the chosen sort)."""
     column = SORT_COLUMNS.get(f.sort, Incident.occurred_at)
-    stmt = visible_to(apply_filters(select(Incident), f), user)
-    return stmt.order_by(column.desc(), Incident.id.desc())
+    return scoped(select(Incident), f, user).order_by(column.desc(), Incident.id.desc())
 
 
 def count_incidents(f: IncidentFilters, user: User) -> int:
-    stmt = visible_to(apply_filters(select(func.count(Incident.id)), f), user)
-    return db.session.scalar(stmt)
+    return db.session.scalar(scoped(select(func.count(Incident.id)), f, user))
 
 
 @dataclass
@@ -129,7 +117,7 @@ def keyset_page(f: IncidentFilters, user: User, cursor: str | None, per_page: in
     page after (walked backwards and reversed).
     """
     column = SORT_COLUMNS.get(f.sort, Incident.occurred_at)
-    stmt = visible_to(apply_filters(select(Incident), f), user)
+    stmt = scoped(select(Incident), f, user)
     position = decode_cursor(cursor)
     backwards = position is not None and position[2] == "prev"
     if position:

@@ -11,13 +11,8 @@ from sqlalchemy import select
 from tracker.audit import chain
 from tracker.database import dialect_insert
 from tracker.extensions import db
+from tracker.incidents import fields
 from tracker.models import Incident, IncidentItem, IncidentStatus, Place, ReferenceCounter, Species, User, aware, utcnow
-
-# Facts compared for the audit trail's field-level before/after.
-AUDITED_FIELDS = ("category_id", "occurred_at", "place_id", "country", "lat", "lon", "location_text", "description",
-                  "patrol_ref", "detection_method", "suspects", "arrests", "estimated_value", "currency",
-                  "seizure_reason", "transport_mode", "concealment", "origin_country", "transit_countries",
-                  "destination_country", "offender_nationalities", "disposal")
 
 
 @dataclass
@@ -55,7 +50,7 @@ def _country_of(place_id: int | None) -> str | None:
 
 
 def _snapshot(incident: Incident) -> dict:
-    facts = {name: getattr(incident, name) for name in AUDITED_FIELDS}
+    facts = {name: getattr(incident, name) for name in fields.AUDITED}
     facts["occurred_at"] = aware(incident.occurred_at)
     facts["items"] = [_item_snapshot(i) for i in incident.items]
     return chain.jsonable(facts)

@@ -11,11 +11,10 @@ from tracker.audit import chain
 from tracker.auth.decorators import login_required_any_role, role_required
 from tracker.extensions import db
 from tracker.forms import ActionForm
-from tracker.incidents import permissions
+from tracker.incidents import permissions, visibility
 from tracker.incidents.blueprint import bp
 from tracker.incidents.duplicates import linked_duplicates, mark_duplicates, possible_duplicates
 from tracker.incidents.filters import FilterForm
-from tracker.incidents.locations import shown_position
 from tracker.incidents.queries import count_incidents, keyset_page
 from tracker.incidents.workflow import StatusForm, allowed_transitions, apply_transition
 from tracker.models import AuditEvent, Evidence, Incident, IncidentItem, Role, User
@@ -41,7 +40,7 @@ def _visible_incident(incident_id: int) -> Incident:
         selectinload(Incident.items).joinedload(IncidentItem.product),
         selectinload(Incident.items).joinedload(IncidentItem.species),
         selectinload(Incident.evidence).joinedload(Evidence.uploaded_by)])
-    if not permissions.can_view(current_user, incident):
+    if not visibility.can_view(current_user, incident):
         abort(403)
     return incident
 
@@ -50,17 +49,16 @@ def _visible_incident(incident_id: int) -> Incident:
 @login_required_any_role
 def detail(incident_id: int):
     incident = _visible_incident(incident_id)
-    lat, lon, generalised = shown_position(incident.lat, incident.lon, incident.sensitive,
-                                           current_user.may_see_exact_locations)
     history = db.session.scalars(select(AuditEvent).where(AuditEvent.incident_id == incident.id)
                                  .order_by(AuditEvent.id.desc())).all()
     transitions = allowed_transitions(current_user, incident)
     forms = {t.target.value: StatusForm(prefix=t.target.value, transition=t, target=t.target.value,
                                         version=str(incident.version)) for t in transitions}
     return render_template(
-        "incidents/detail.html", incident=incident, lat=lat, lon=lon, generalised=generalised,
+        "incidents/detail.html", incident=incident, place=visibility.shown_place(current_user, incident),
+        withheld=visibility.withheld_fields(current_user, incident),
         history=history, users=_actor_names(history), transitions=transitions, status_forms=forms,
-        duplicates=possible_duplicates(incident), linked=linked_duplicates(incident),
+        duplicates=possible_duplicates(incident, current_user), linked=linked_duplicates(incident, current_user),
         can_edit=permissions.can_edit(current_user, incident),
         can_delete=permissions.can_delete(current_user, incident),
         can_mark=permissions.can_mark_duplicates(current_user), action_form=ActionForm(),

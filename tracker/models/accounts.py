@@ -61,10 +61,6 @@ class User(UserMixin, db.Model):
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and aware(self.locked_until) > now
 
-    @property
-    def may_see_exact_locations(self) -> bool:
-        return self.role in (Role.RANGER, Role.COORDINATOR, Role.ADMIN) or self.exact_location_grant
-
     def __repr__(self) -> str:
         return f"<User {self.username!r} {self.role.value}>"
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from tracker.incidents.filters import IncidentFilters
 from tracker.incidents.seizures import seizure_rule
+from tracker.incidents.visibility import sees_exact_positions
 from tracker.models import User, utcnow
 from tracker.reports import pdf
 from tracker.reports.cites import CITES_COLUMNS, CitesSelection, cites_rows, cites_rows_rule
@@ -35,10 +36,10 @@ def _filters(f: IncidentFilters) -> list[tuple[str, str]]:
 
 
 def incidents_xlsx(path: str, f: IncidentFilters, user: User, progress: Progress | None = None) -> Tally:
-    exact = user.may_see_exact_locations
+    exact = sees_exact_positions(user)
     tally = Tally()
     workbook = open_workbook(path, current_app.config["REPORTS_DIR"])
-    write_incidents(workbook, records(f, user, RecordBuilder(exact, spreadsheet=True)), tally, progress)
+    write_incidents(workbook, records(f, user, RecordBuilder(spreadsheet=True)), tally, progress)
     write_about(workbook, _about(_("Incidents"), user, [
         *_filters(f), (_("Incidents"), str(tally.incidents)), (_("Items"), str(tally.items)),
         (_("Coordinates"), coordinate_policy(exact))]))

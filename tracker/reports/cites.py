@@ -20,21 +20,28 @@ from flask_babel import gettext as _
 from sqlalchemy import Float, Select, String, cast, distinct, func, select, type_coerce
 
 from tracker.extensions import db
+from tracker.incidents import visibility
 from tracker.incidents.filters import IncidentFilters
-from tracker.incidents.queries import apply_filters, visible_to
+from tracker.incidents.queries import scoped
 from tracker.incidents.seizures import is_seizure
 from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, OUTCOME_LABELS, label
 from tracker.localtime import local_date, start_of_day_utc
 from tracker.models import VERIFIED_STATUSES, Incident, IncidentItem, Place, Product, Species, User
-from tracker.reports.columns import Column, neutralise
+from tracker.reports.columns import neutralise
 from tracker.reports.rows import Counts
 
 CITES_UNITS = {"pcs": ""}  # a number of specimens has no unit in CITES reports
 
 
 @dataclass(frozen=True)
-class CitesColumn(Column):
-    value: Callable = lambda row: ""
+class CitesColumn:
+    """A column of the Secretariat's template: how a report row fills it (kinds and widths as for
+    the incident exports, tracker/reports/columns.py)."""
+
+    name: str
+    kind: str
+    width: int
+    value: Callable
 
 
 def _joined(*parts: str) -> str:
@@ -42,7 +49,8 @@ def _joined(*parts: str) -> str:
 
 
 def _location(r) -> str:
-    return _joined(r.place_name, label(COUNTRY_LABELS, r.country) if r.country else "", r.location_text)
+    text = visibility.WITHHELD if r.text_withheld else r.location_text
+    return _joined(r.place_name, label(COUNTRY_LABELS, r.country) if r.country else "", text)
 
 
 def _value(r) -> str:
@@ -100,7 +108,9 @@ def cites_stmt(selection: CitesSelection, user: User) -> Select:
     """The report's rows, oldest seizure first."""
     year = selection.year
     stmt = (
-        select(Incident.ref, Incident.occurred_at, Incident.country, Incident.location_text,
+        select(Incident.ref, Incident.occurred_at, Incident.country,
+               visibility.location_text_sql(user).label("location_text"),
+               visibility.text_withheld_sql(user).label("text_withheld"),
                type_coerce(Incident.detection_method, String).label("detection_method"), Incident.seizure_reason,
                Incident.transport_mode, Incident.concealment, Incident.origin_country, Incident.transit_countries,
                Incident.destination_country, Incident.offender_nationalities,
@@ -118,7 +128,7 @@ def cites_stmt(selection: CitesSelection, user: User) -> Select:
                is_seizure(), Incident.occurred_at >= start_of_day_utc(date(year, 1, 1)),
                Incident.occurred_at < start_of_day_utc(date(year + 1, 1, 1)))
     )
-    return visible_to(apply_filters(stmt, selection.filters), user).order_by(
+    return scoped(stmt, selection.filters, user).order_by(
         Incident.occurred_at, Incident.id, IncidentItem.position, IncidentItem.id)
 
 

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from tracker.incidents.filters import FilterForm, IncidentFilters
+from tracker.incidents.visibility import sees_exact_positions
 from tracker.models import User
 from tracker.reports import builders, streams
 from tracker.reports.blueprint import stamp
@@ -79,7 +80,7 @@ class Format:
 
     def generalised_for(self, user: User) -> bool:
         """Whether the file moves sensitive positions to their grid cell, for the audit event."""
-        return self.coordinates and not user.may_see_exact_locations
+        return self.coordinates and not sees_exact_positions(user)
 
 
 def _cites_name(selection: CitesSelection, extension: str) -> str:

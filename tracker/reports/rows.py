@@ -1,50 +1,46 @@
 """The rows of the incident exports: one column `Select` over incidents and their items, read
-through a server-side cursor, turned into typed cells in the order of `columns.py`.
+through a server-side cursor, turned into typed cells as `columns.py` declares them.
 
 Columns, not ORM entities (an entity per row costs 5-12x), and reference names from small
-dictionaries rather than joins. The statement's shape depends only on which filters are set,
-so SQLAlchemy's statement cache serves every export after the first.
+dictionaries rather than joins. The statement's shape depends only on which filters are set and
+whether the user sees exact positions, so SQLAlchemy's statement cache serves every export after
+the first.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Callable, Iterator
 
-from sqlalchemy import Float, Select, String, cast, func, select, type_coerce
+from sqlalchemy import Select, func, select
 
 from tracker.extensions import db
 from tracker.incidents.filters import IncidentFilters
-from tracker.incidents.locations import generalise
-from tracker.incidents.queries import SORT_COLUMNS, apply_filters, count_incidents, visible_to
-from tracker.localtime import local_date
-from tracker.models import Category, Incident, IncidentItem, Place, Product, Species, User
-from tracker.reports.columns import EXACT, GENERALISED, as_is, neutralise
+from tracker.incidents.queries import SORT_COLUMNS, count_incidents, scoped
+from tracker.models import Incident, IncidentItem, User
+from tracker.reports.columns import INCIDENT_COLUMNS, ITEM_COLUMNS, Column, Ref, as_is, neutralise
 
-TRADE_FIELDS = (Incident.seizure_reason, Incident.transport_mode, Incident.concealment, Incident.origin_country,
-                Incident.transit_countries, Incident.destination_country, Incident.offender_nationalities,
-                Incident.disposal)
-SELECTED = (
-    Incident.id, Incident.ref, Incident.occurred_at, Incident.reported_at, Incident.category_id,
-    type_coerce(Incident.status, String), type_coerce(Incident.detection_method, String), Incident.country,
-    Incident.place_id, Incident.location_text, Incident.lat, Incident.lon, Incident.sensitive, Incident.description,
-    Incident.unit, Incident.patrol_ref, Incident.suspects, Incident.arrests, type_coerce(Incident.outcome, String),
-    Incident.penalty, cast(Incident.estimated_value, Float), Incident.currency, *TRADE_FIELDS,
-    IncidentItem.id, IncidentItem.position, IncidentItem.product_id, IncidentItem.species_id,
-    cast(IncidentItem.quantity, Float), IncidentItem.unit, IncidentItem.notes,
-)
 BATCH = 2000
+KEYS = 2  # the incident's and the item's id come first in every row
 
 
 def _joined(*columns) -> Select:
     return select(*columns).select_from(Incident).outerjoin(IncidentItem, IncidentItem.incident_id == Incident.id)
 
 
-def export_stmt(f: IncidentFilters, user: User, columns=SELECTED) -> Select:
-    """One row per item (or per incident without items), in the list's order, items in order."""
-    column = SORT_COLUMNS.get(f.sort, Incident.occurred_at)
-    stmt = visible_to(apply_filters(_joined(*columns), f), user)
-    return stmt.order_by(column.desc(), Incident.id.desc(), IncidentItem.position, IncidentItem.id)
+def _read(column: Column, user: User):
+    """What a row holds for a column: its value, or the key of its reference row."""
+    return (column.ref.key if column.ref else column.sql(user)).label(column.name)
+
+
+def export_stmt(f: IncidentFilters, user: User, columns=None) -> Select:
+    """One row per item (or per incident without items), in the list's order, items in order:
+    by default the ids, then every declared column as `user` may see it."""
+    if columns is None:
+        columns = [Incident.id, IncidentItem.id, *(_read(c, user) for c in INCIDENT_COLUMNS + ITEM_COLUMNS)]
+    sort = SORT_COLUMNS.get(f.sort, Incident.occurred_at)
+    return scoped(_joined(*columns), f, user).order_by(sort.desc(), Incident.id.desc(), IncidentItem.position,
+                                                        IncidentItem.id)
 
 
 @dataclass(frozen=True)
@@ -55,8 +51,7 @@ class Counts:
 
 
 def export_counts(f: IncidentFilters, user: User) -> Counts:
-    rows, items = db.session.execute(visible_to(apply_filters(
-        _joined(func.count(), func.count(IncidentItem.id)), f), user)).one()
+    rows, items = db.session.execute(scoped(_joined(func.count(), func.count(IncidentItem.id)), f, user)).one()
     return Counts(count_incidents(f, user), items, rows)
 
 
@@ -67,43 +62,41 @@ def utc_naive(value: datetime) -> datetime:
 
 class RecordBuilder:
     """Turns result rows into (incident cells, item cells or None); `spreadsheet` neutralises
-    text against formula injection, `exact` keeps sensitive coordinates as recorded."""
+    text against formula injection."""
 
-    def __init__(self, exact: bool, spreadsheet: bool):
-        clean: Callable[[str], str] = neutralise if spreadsheet else as_is
-        self.exact, self.clean = exact, clean
-        self.categories = {c.id: (c.slug, clean(c.name)) for c in db.session.scalars(select(Category))}
-        self.places = {p.id: clean(p.name) for p in db.session.scalars(select(Place))}
-        self.products = {p.id: (p.slug, clean(p.name), p.cites_term or "") for p in db.session.scalars(select(Product))}
-        self.species = {s.id: (clean(s.scientific_name), clean(s.name), s.cites_appendix or "")
-                        for s in db.session.scalars(select(Species))}
-        self.generalised_rows = 0
+    def __init__(self, spreadsheet: bool):
+        self.clean: Callable[[str], str] = neutralise if spreadsheet else as_is
+        self.tables: dict[tuple, dict] = {}
+        self.incident_plan = self._plan(INCIDENT_COLUMNS, KEYS)
+        self.item_plan = self._plan(ITEM_COLUMNS, KEYS + len(INCIDENT_COLUMNS))
+
+    def _plan(self, columns, first: int) -> list[tuple[int, Callable | None]]:
+        """(position in the row, conversion or None) per column."""
+        return [(first + n, self._conversion(column)) for n, column in enumerate(columns)]
+
+    def _conversion(self, column: Column) -> Callable | None:
+        if column.ref:
+            table = self._table(column.ref, self.clean if column.kind == "text" else as_is)
+            return lambda key: table.get(key, "")
+        clean = self.clean
+        return {"text": lambda value: value and clean(value), "datetime": utc_naive,
+                "date": lambda text: date.fromisoformat(text) if text else None}.get(column.kind)
+
+    def _table(self, ref: Ref, clean) -> dict:
+        """A reference table's values by id, made once per export."""
+        key = (ref.model, ref.attribute, clean)
+        if key not in self.tables:
+            self.tables[key] = {row.id: clean(getattr(row, ref.attribute) or "")
+                                for row in db.session.scalars(select(ref.model))}
+        return self.tables[key]
 
     def incident(self, row) -> list:
-        (_id, ref, occurred, reported, category_id, status, detection, country, place_id, location_text, lat, lon,
-         sensitive, description, unit, patrol_ref, suspects, arrests, outcome, penalty, value, currency) = row[:22]
-        clean = self.clean
-        occurred = utc_naive(occurred)
-        precision = ""
-        if lat is not None and lon is not None:
-            precision = EXACT
-            if sensitive and not self.exact:
-                lat, lon, precision = generalise(lat), generalise(lon), GENERALISED
-                self.generalised_rows += 1
-        category = self.categories.get(category_id, ("", ""))
-        return [ref, occurred, local_date(occurred), utc_naive(reported), category[0], category[1], status,
-                detection, country or "", self.places.get(place_id, ""), location_text and clean(location_text),
-                lat, lon, precision, int(bool(sensitive)), description and clean(description), unit and clean(unit),
-                patrol_ref and clean(patrol_ref), suspects, arrests, outcome or "", penalty and clean(penalty), value,
-                currency or "", *[v and clean(v) for v in row[22:30]]]
+        return [convert(row[n]) if convert else row[n] for n, convert in self.incident_plan]
 
     def item(self, row) -> list | None:
-        item_id, position, product_id, species_id, quantity, unit, notes = row[30:]
-        if item_id is None:
+        if row[1] is None:
             return None
-        product = self.products.get(product_id, ("", "", ""))
-        species = self.species.get(species_id, ("", "", ""))
-        return [position + 1, *product, *species, quantity, unit, notes and self.clean(notes)]
+        return [convert(row[n]) if convert else row[n] for n, convert in self.item_plan]
 
 
 def records(f: IncidentFilters, user: User, builder: RecordBuilder) -> Iterator[tuple[list, list | None]]:
@@ -119,4 +112,3 @@ def records(f: IncidentFilters, user: User, builder: RecordBuilder) -> Iterator[
                 yield incident, builder.item(row)
     finally:
         result.close()
-

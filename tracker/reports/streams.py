@@ -9,6 +9,7 @@ from flask_babel import force_locale, get_locale
 
 from tracker.extensions import db
 from tracker.incidents.filters import IncidentFilters
+from tracker.incidents.visibility import sees_exact_positions
 from tracker.models import User
 from tracker.reports.cites import CITES_COLUMNS, CITES_HEADER, CitesSelection, cites_rows
 from tracker.reports.columns import formatted, formatters
@@ -23,10 +24,9 @@ CITES_TEXT = formatters(CITES_COLUMNS)
 
 def incidents_csv(f: IncidentFilters, user: User, tally: Tally, bom: bool = False) -> Iterator[bytes]:
     """Written by PostgreSQL's COPY there, by Python on SQLite (same cells, tested on both)."""
-    exact = user.may_see_exact_locations
     if db.engine.dialect.name == "postgresql":
-        return postgres_csv(f, user, exact, str(get_locale() or "en")[:2], tally, csvfile.csv_header(bom))
-    return csvfile.incidents_csv(records(f, user, RecordBuilder(exact, spreadsheet=True)), tally, bom)
+        return postgres_csv(f, user, str(get_locale() or "en")[:2], tally, csvfile.csv_header(bom))
+    return csvfile.incidents_csv(records(f, user, RecordBuilder(spreadsheet=True)), tally, bom)
 
 
 def incidents_csv_for_excel(f: IncidentFilters, user: User, tally: Tally) -> Iterator[bytes]:
@@ -35,8 +35,8 @@ def incidents_csv_for_excel(f: IncidentFilters, user: User, tally: Tally) -> Ite
 
 
 def incidents_geojson(f: IncidentFilters, user: User, tally: Tally) -> Iterator[bytes]:
-    exact = user.may_see_exact_locations
-    return geojson_chunks(records(f, user, RecordBuilder(exact, spreadsheet=False)), tally, coordinate_policy(exact))
+    return geojson_chunks(records(f, user, RecordBuilder(spreadsheet=False)), tally,
+                          coordinate_policy(sees_exact_positions(user)))
 
 
 def cites_csv(selection: CitesSelection, user: User, tally: Tally) -> Iterator[bytes]:

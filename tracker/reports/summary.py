@@ -11,7 +11,7 @@ from sqlalchemy import Float, Select, case, cast, distinct, func, select
 
 from tracker.extensions import db
 from tracker.incidents.filters import IncidentFilters
-from tracker.incidents.queries import apply_filters, visible_to
+from tracker.incidents.queries import scoped
 from tracker.localtime import local_date, month_sql
 from tracker.models import VERIFIED_STATUSES, Category, Incident, IncidentItem, Place, Product, Species, User
 
@@ -53,10 +53,10 @@ def build_summary(f: IncidentFilters, user: User, progress: Callable[[int, int],
     """Every figure of the report; `progress(done, total)` after each query."""
 
     def over_incidents(*columns) -> Select:
-        return visible_to(apply_filters(select(*columns), f), user)
+        return scoped(select(*columns), f, user)
 
     def over_items(*columns) -> Select:
-        return visible_to(apply_filters(select(*columns).select_from(IncidentItem).join(Incident), f), user)
+        return scoped(select(*columns).select_from(IncidentItem).join(Incident), f, user)
 
     names = _names()
     month = month_sql(Incident.occurred_at, db.engine.dialect.name)

@@ -12,6 +12,7 @@ from flask_login import current_user
 from tracker.auth.decorators import recent_login_required
 from tracker.forms import ActionForm
 from tracker.incidents.seizures import seizure_rule
+from tracker.incidents.visibility import sees_exact_positions
 from tracker.models import User
 from tracker.reports import formats
 from tracker.reports.blueprint import bp, may_export
@@ -55,7 +56,7 @@ def index():
         "reports/index.html", form=form, f=f, args=f.to_args(), counts=counts, cites=cites,
         cites_counts=cites_counts, offers=_offers(formats.INCIDENTS, f, counts, form.chosen_format),
         cites_offers=_offers(formats.CITES, selection, cites_counts, form.chosen_format),
-        cites_rule=(cites_rows_rule(), seizure_rule()), policy=coordinate_policy(user.may_see_exact_locations),
+        cites_rule=(cites_rows_rule(), seizure_rule()), policy=coordinate_policy(sees_exact_positions(user)),
         action_form=ActionForm(), described=describe_filters(f))
 
 

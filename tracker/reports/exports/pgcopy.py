@@ -15,15 +15,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sqlalchemy import DateTime, Float, Numeric, String, and_, case, cast, func, literal, select, type_coerce
+from sqlalchemy import DateTime, Numeric, String, case, cast, func, literal, select
 
 from tracker.extensions import db
 from tracker.incidents.filters import IncidentFilters
-from tracker.localtime import date_sql
-from tracker.models import Category, Incident, IncidentItem, Place, Product, Species, User
-from tracker.reports.columns import CSV_HEADER, EXACT, FORMULA_TRIGGERS, GENERALISED
+from tracker.models import User
+from tracker.reports.columns import FORMULA_TRIGGERS, INCIDENT_COLUMNS, ITEM_COLUMNS, Column
 from tracker.reports.exports import Tally
-from tracker.reports.rows import TRADE_FIELDS, export_stmt
+from tracker.reports.rows import export_stmt
 
 CHUNK = 64 * 1024
 # ISO dates whatever the server's DateStyle; the plan that streams (see above); and no JIT, whose
@@ -31,6 +30,7 @@ CHUNK = 64 * 1024
 SETTINGS = ("SET LOCAL DateStyle = 'ISO, YMD'", "SET LOCAL enable_sort = off", "SET LOCAL enable_hashjoin = off",
             "SET LOCAL enable_mergejoin = off", "SET LOCAL jit = off")
 TRIGGER_CODES = [ord(c) for c in FORMULA_TRIGGERS]
+COLUMNS = INCIDENT_COLUMNS + ITEM_COLUMNS
 
 
 def _clean(text):
@@ -44,64 +44,57 @@ def _name(model, locale: str):
     return model.name_en if column is None or locale == "en" else func.coalesce(func.nullif(column, ""), model.name_en)
 
 
-def _utc(instant):
-    return func.timezone("UTC", instant, type_=DateTime)
-
-
 def _iso_utc(instant):
     """2025-03-14T23:30:00Z, as columns.iso_utc (a cast to text is much cheaper than to_char)."""
-    return func.replace(cast(func.date_trunc("second", _utc(instant)), String), " ", "T") + "Z"
+    utc = func.timezone("UTC", instant, type_=DateTime)
+    return func.replace(cast(func.date_trunc("second", utc), String), " ", "T") + "Z"
 
 
-def _grid(degrees):
-    """SQL twin of incidents.locations.generalise."""
-    return cast(func.round(cast(func.floor(degrees / 0.1) * 0.1 + 0.05, Numeric), 2), Float)
+# SQL twins of columns.TEXT_FORMATS and of the neutralising of text (kinds not listed: as they are).
+KIND_TEXT = {"datetime": _iso_utc, "text": _clean, "money": lambda value: cast(value, Numeric(14, 2)),
+             "quantity": lambda value: func.trim_scale(cast(value, Numeric(14, 3)))}
 
 
-def _references(locale: str):
-    """The reference tables with their names already localised and neutralised: done once per
-    reference row rather than once per exported row."""
-    return tuple(select(model.id, *extra, _clean(_name(model, locale)).label("name")).subquery()
-                 for model, extra in ((Category, [Category.slug]), (Place, []),
-                                      (Product, [Product.slug, Product.cites_term]),
-                                      (Species, [_clean(Species.scientific_name).label("scientific_name"),
-                                                 Species.cites_appendix])))
+def _references(locale: str) -> dict:
+    """Per reference table, a subquery of the values the columns name, already localised and
+    neutralised: done once per reference row rather than once per exported row."""
+    wanted: dict[type, list[Column]] = {}
+    for column in COLUMNS:
+        if column.ref:
+            wanted.setdefault(column.ref.model, []).append(column)
+
+    def value(column: Column):
+        model, attribute = column.ref.model, column.ref.attribute
+        text = _name(model, locale) if attribute == "name" else getattr(model, attribute)
+        return (_clean(text) if column.kind == "text" else text).label(column.name)
+
+    return {model: select(model.id, *(value(c) for c in columns)).subquery()
+            for model, columns in wanted.items()}
 
 
-def copy_statement(f: IncidentFilters, user: User, exact: bool, locale: str):
-    """The CSV's cells as text, in CSV_HEADER's order, over export_stmt's rows."""
-    category, place, product, species = _references(locale)
-    located = and_(Incident.lat.is_not(None), Incident.lon.is_not(None))
-    hidden = and_(located, Incident.sensitive.is_(True)) if not exact else literal(False)
-    cells = [
-        Incident.ref, _iso_utc(Incident.occurred_at),
-        date_sql(Incident.occurred_at, "postgresql"), _iso_utc(Incident.reported_at),
-        category.c.slug, category.c.name, type_coerce(Incident.status, String),
-        type_coerce(Incident.detection_method, String), func.coalesce(Incident.country, ""), place.c.name,
-        _clean(Incident.location_text), case((hidden, _grid(Incident.lat)), else_=Incident.lat),
-        case((hidden, _grid(Incident.lon)), else_=Incident.lon),
-        case((~located, ""), (hidden, GENERALISED), else_=EXACT),
-        case((Incident.sensitive.is_(True), "1"), else_="0"), _clean(Incident.description),
-        _clean(func.coalesce(Incident.unit, "")), _clean(Incident.patrol_ref), Incident.suspects, Incident.arrests,
-        func.coalesce(type_coerce(Incident.outcome, String), ""), _clean(Incident.penalty), Incident.estimated_value,
-        func.coalesce(Incident.currency, ""), *[_clean(field) for field in TRADE_FIELDS],
-        IncidentItem.position + 1, product.c.slug, product.c.name, product.c.cites_term, species.c.scientific_name,
-        species.c.name, species.c.cites_appendix, func.trim_scale(IncidentItem.quantity), IncidentItem.unit,
-        _clean(IncidentItem.notes),
-    ]
-    stmt = export_stmt(f, user, [cell.label(name) for cell, name in zip(cells, CSV_HEADER, strict=True)])
-    return (stmt.join(category, category.c.id == Incident.category_id)
-            .outerjoin(place, place.c.id == Incident.place_id)
-            .outerjoin(product, product.c.id == IncidentItem.product_id)
-            .outerjoin(species, species.c.id == IncidentItem.species_id))
+def copy_statement(f: IncidentFilters, user: User, locale: str):
+    """The CSV's cells as text, in the declared order, over export_stmt's rows."""
+    references = _references(locale)
+    keys = {}
+    cells = []
+    for column in COLUMNS:
+        if column.ref:
+            keys[column.ref.model] = column.ref.key
+            cell = references[column.ref.model].c[column.name]
+        else:
+            cell = KIND_TEXT.get(column.kind, lambda value: value)(column.sql(user))
+        cells.append(cell.label(column.name))
+    stmt = export_stmt(f, user, cells)
+    for model, subquery in references.items():
+        stmt = stmt.outerjoin(subquery, subquery.c.id == keys[model])
+    return stmt
 
 
-def postgres_csv(f: IncidentFilters, user: User, exact: bool, locale: str, tally: Tally,
-                 header: bytes) -> Iterator[bytes]:
+def postgres_csv(f: IncidentFilters, user: User, locale: str, tally: Tally, header: bytes) -> Iterator[bytes]:
     """`header` at once, then the database's CSV in chunks of about 64 KB. `tally.rows` counts
     lines sent, and is the database's row count once the COPY has finished."""
     yield header
-    compiled = copy_statement(f, user, exact, locale).compile(
+    compiled = copy_statement(f, user, locale).compile(
         dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
     connection = db.session.connection()
     for setting in SETTINGS:
