@@ -45,3 +45,26 @@ def test_denials_are_logged(client, login_as, caplog):
     login_as(Role.RANGER, username="ranger_x")
     client.get("/admin/users")
     assert "denied user='ranger_x'" in caplog.text
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_menu_offers_exactly_the_pages_a_role_may_open(app, client, login_as, role):
+    """The menu reads each page's own role check, so it can neither offer a page that answers
+    403 nor hide one the role may use."""
+    import re
+
+    from tracker.navigation import MENU
+
+    login_as(role)
+    home = client.get("/").get_data(as_text=True)
+    nav = home.split("<nav", 1)[1].split("</nav>", 1)[0]
+    offered = set(re.findall(r'href="(/[^"?#]*)', nav))
+    with app.test_request_context():
+        from flask import url_for
+
+        from tracker.navigation import ENDPOINT_ARGS
+
+        urls = {url_for(endpoint, **ENDPOINT_ARGS.get(endpoint, {})) for endpoint, _ in MENU}
+    for url in urls:
+        response = client.get(url)
+        assert (url in offered) == (response.status_code == 200), (url, response.status_code)
