@@ -8,7 +8,7 @@ from flask import Flask
 from flask_babel import format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 
-from tracker.incidents import fields, visibility
+from tracker.incidents import fields, seizures, visibility
 from tracker.labels import (
     COUNTRY_LABELS,
     DETECTION_LABELS,
@@ -71,6 +71,7 @@ def register(app: Flask) -> None:
         "country_label": lambda code: label(COUNTRY_LABELS, code),
         "field_label": lambda name: label(fields.LABELS, name),
         "trade_fields": fields.TRADE_FIELDS,
+        "seizure_category": seizures.SEIZURE_CATEGORY,  # the incident form opens its seizure details for it
         "sees_exact_positions": visibility.sees_exact_positions,
         "audit_action_label": lambda action: label(AUDIT_ACTIONS, action),
         "now_utc": utcnow,

@@ -91,3 +91,24 @@ def test_a_large_export_shows_progress_then_downloads(live_app, live_server, new
         assert page.csp_violations == []
     finally:
         live_app.config["REPORTS_SYNC_MAX_ROWS"], live_app.config["REPORTS_DIR"] = saved
+
+
+def test_the_cites_report_follows_the_filters_above(live_server, new_page, poaching_incidents):
+    """The CITES year belongs to the page's one filter form: counting keeps the filters, and the
+    filters keep the year; the report's links carry both."""
+    page = new_page(viewport=PHONE)
+    sign_in(page, live_server, Role.MANAGER)
+    page.goto(f"{live_server}/reports")
+    page.select_option("#country", "RU")
+    page.click("#report-filters button[type=submit]")
+    year = page.locator("#year option").nth(0).get_attribute("value")  # this year: the poaching incidents
+    page.select_option("#year", year)
+    page.get_by_role("button", name="Count rows").click()
+    page.wait_for_url(f"{live_server}/reports?*year={year}*")
+    assert "country=RU" in page.url
+    link = page.locator("a[data-format=cites-csv]").get_attribute("href")
+    assert f"year={year}" in link and "country=RU" in link
+    assert page.locator("#year").input_value() == year and page.locator("#country").input_value() == "RU"
+    assert not has_horizontal_scroll(page)
+    screenshot(page, "reports-cites-ru-filter-390")
+    assert page.csp_violations == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
 from pathlib import Path
 
 from sqlalchemy import select
@@ -32,3 +33,11 @@ def documented_columns(table_title: str) -> list[str]:
 
 def export_events() -> list[AuditEvent]:
     return db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export").order_by(AuditEvent.id)).all()
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    """The PDF's text as pdftotext extracts it, whitespace (line breaks, layout) squeezed."""
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return " ".join(text.split())

@@ -11,7 +11,7 @@ from tests.reports.conftest import _id, _item
 from tests.reports.helpers import export_events, read_csv
 from tracker.extensions import db
 from tracker.incidents.services import create_incident
-from tracker.models import Category, DetectionMethod, IncidentStatus, Outcome, Role, User
+from tracker.models import Category, DetectionMethod, IncidentStatus, Outcome, Place, Role, User
 from tracker.reports.cites import CITES_HEADER
 
 UTC = timezone.utc
@@ -115,3 +115,47 @@ def test_export_page_counts_the_years_rows(client, login_as, dataset, seizures):
     assert 'id="cites-count" data-rows="3"' in page
     assert "/reports/cites-aitr.xlsx?year=2025" in page
 
+
+
+@pytest.fixture
+def chinese_seizure(app, dataset):
+    """Bear gall bladders seized at a market in the Chinese park (country CN from the place)."""
+    with app.app_context():
+        reporter = db.session.get(User, dataset.reporter_id)
+        incident = create_incident(
+            {"category_id": _id(Category, slug="trafficking"), "occurred_at": datetime(2025, 5, 5, 2, 0, tzinfo=UTC),
+             "place_id": _id(Place, name_en="Northeast China Tiger and Leopard National Park"),
+             "detection_method": DetectionMethod.MARKET_INSPECTION, "seizure_reason": "Sale without permit"},
+            [_item("gall-bladder", "Ursus arctos", "3", "pcs")], reporter, IncidentStatus.VERIFIED)
+        db.session.commit()
+        return incident.ref
+
+
+def test_one_report_per_party(app, client, login_as, dataset, seizures, chinese_seizure):
+    """The list's filters apply within the year: China's report holds China's seizure only, and
+    says so in its name, its about sheet (in English) and its audit event."""
+    login_as(Role.MANAGER, language="zh")
+    response = client.get("/reports/cites-aitr.xlsx?year=2025&country=CN")
+    assert response.headers["Content-Disposition"].endswith("filename=cites-aitr-2025-CN.xlsx")
+    book = load_workbook(io.BytesIO(response.data))
+    rows = list(book["illegal trade report"].iter_rows(min_row=2, values_only=True))
+    assert [(row[1], row[3], row[4], row[7]) for row in rows] == [
+        ("Ursus arctos", "GAB", 3, "Northeast China Tiger and Leopard National Park; China")]
+    about = dict(book["about"].iter_rows(values_only=True))
+    assert about["Country"] == "China" and about["Rows"] == "1"
+    assert about["Which rows"].startswith("Items of CITES-listed species")
+    assert about["Seizure"] == ("A seizure is an incident of the “Trade and seizures” category, or of any "
+                                "category with a reason for seizure recorded.")
+    russian = read_csv(client.get("/reports/cites-aitr.csv?year=2025&country=RU").data)
+    assert len(russian) == 3 and chinese_seizure not in {r["Additional information"] for r in russian}
+    with app.app_context():
+        assert [e.changes["filters"] for e in export_events()] == [{"year": "2025", "country": "CN"},
+                                                                   {"year": "2025", "country": "RU"}]
+
+
+def test_the_page_counts_and_links_the_filtered_report(client, login_as, dataset, seizures, chinese_seizure):
+    login_as(Role.MANAGER)
+    page = client.get("/reports?year=2025&country=CN").get_data(as_text=True)
+    assert 'id="cites-count" data-rows="1"' in page
+    assert 'href="/reports/cites-aitr.xlsx?year=2025&amp;country=CN"' in page
+    assert 'href="/reports/cites-aitr.csv?year=2025&amp;country=CN"' in page

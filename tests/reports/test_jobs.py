@@ -88,14 +88,19 @@ def test_a_pdf_job_in_the_users_language(client, login_as, dataset, small_limit,
     assert "野生动植物犯罪报告" in text
 
 
-def test_a_cites_job(client, login_as, dataset, small_limit):
+@pytest.mark.parametrize("query,rows", [("", 3),                    # header and the two tiger rows
+                                        ("&category=poaching", 1)])  # the list's filters apply
+def test_a_cites_job(app, client, login_as, dataset, small_limit, query, rows):
     login_as(Role.MANAGER)
-    job_url = start(client, "kind=cites-xlsx&year=2025")
+    job_url = start(client, "kind=cites-xlsx&year=2025" + query)
     assert wait_for(client, job_url)["state"] == "done"
     response = client.get(job_url + "/file")
     book = load_workbook(io.BytesIO(response.data))
     response.close()
-    assert book["illegal trade report"].max_row == 3  # header and the two tiger rows
+    assert book["illegal trade report"].max_row == rows
+    with app.app_context():
+        (event,) = export_events()
+        assert event.changes["filters"] == {"year": "2025", **({"category": "poaching"} if query else {})}
 
 
 def test_a_get_of_the_start_url_returns_to_the_form(client, login_as):

@@ -7,18 +7,10 @@ import subprocess
 import pytest
 from weasyprint import HTML
 
-from tests.reports.helpers import export_events
+from tests.reports.helpers import export_events, pdf_text
 from tracker.models import Role
 from tracker.reports.fetcher import BlockedURL, StaticFilesOnly
 from tracker.reports.pdf import BASE_URL
-
-
-def pdf_text(data: bytes, tmp_path) -> str:
-    """The PDF's text as pdftotext extracts it, whitespace (line breaks, layout) squeezed."""
-    path = tmp_path / "report.pdf"
-    path.write_bytes(data)
-    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
-    return " ".join(text.split())
 
 
 def test_english_report_holds_the_key_figures(app, client, login_as, dataset, tmp_path):

@@ -10,10 +10,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from tracker.incidents.filters import IncidentFilters
+from tracker.incidents.seizures import seizure_rule
 from tracker.incidents.visibility import sees_exact_positions
 from tracker.models import User, utcnow
 from tracker.reports import pdf
-from tracker.reports.cites import CITES_COLUMNS, cites_rows
+from tracker.reports.cites import CITES_COLUMNS, CitesSelection, cites_rows, cites_rows_rule
 from tracker.reports.describe import coordinate_policy, describe_filters
 from tracker.reports.exports import Tally
 from tracker.reports.exports.xlsxfile import SheetWriter, open_workbook, write_about, write_incidents
@@ -30,14 +31,17 @@ def _about(title: str, user: User, lines: list[tuple[str, str]]) -> list[tuple[s
             (_("Column names"), _("Described in the README, section “Reports and exports”."))]
 
 
+def _filters(f: IncidentFilters) -> list[tuple[str, str]]:
+    return describe_filters(f) or [(_("Filters"), _("None: every incident you may see"))]
+
+
 def incidents_xlsx(path: str, f: IncidentFilters, user: User, progress: Progress | None = None) -> Tally:
     exact = sees_exact_positions(user)
     tally = Tally()
     workbook = open_workbook(path, current_app.config["REPORTS_DIR"])
     write_incidents(workbook, records(f, user, RecordBuilder(spreadsheet=True)), tally, progress)
-    filters = describe_filters(f) or [(_("Filters"), _("None: every incident you may see"))]
     write_about(workbook, _about(_("Incidents"), user, [
-        *filters, (_("Incidents"), str(tally.incidents)), (_("Items"), str(tally.items)),
+        *_filters(f), (_("Incidents"), str(tally.incidents)), (_("Items"), str(tally.items)),
         (_("Coordinates"), coordinate_policy(exact))]))
     workbook.close()
     return tally
@@ -51,21 +55,21 @@ def summary_pdf(path: str, f: IncidentFilters, user: User, progress: Progress | 
     return Tally(rows=summary.incidents, incidents=summary.incidents, items=summary.items)
 
 
-def cites_xlsx(path: str, year: int, user: User, progress: Progress | None = None) -> Tally:
+def cites_xlsx(path: str, selection: CitesSelection, user: User, progress: Progress | None = None) -> Tally:
     """In English whatever the interface language: the report goes to the CITES Secretariat."""
     tally = Tally()
     with force_locale("en"):
         workbook = open_workbook(path, current_app.config["REPORTS_DIR"])
         sheet = SheetWriter(workbook, "illegal trade report", CITES_COLUMNS)
-        for cells in cites_rows(year, user):
+        for cells in cites_rows(selection, user):
             sheet.add(cells)
             tally.rows += 1
             if progress and tally.rows % 5000 == 0:
                 progress(tally.rows)
         sheet.close()
         write_about(workbook, _about(_("CITES annual illegal trade report"), user, [
-            (_("Year"), f"{year} (1 January – 31 December)"), (_("Rows"), str(tally.rows)),
-            (_("Which rows"), _("Items of CITES-listed species in verified incidents of the trade and seizures "
-                                "category, or with a reason for seizure recorded."))]))
+            (_("Year"), f"{selection.year} (1 January – 31 December)"), *_filters(selection.filters),
+            (_("Rows"), str(tally.rows)), (_("Which rows"), cites_rows_rule()), (_("Seizure"), seizure_rule())]))
         workbook.close()
     return tally
+

@@ -5,26 +5,31 @@
 when the Secretariat's template changes, this list is the one place to follow it. Values are in
 English (the report goes to the Secretariat, whatever the interface language).
 
-Which rows belong (also in the README): items whose species is listed in a CITES Appendix, of
-incidents that a coordinator has verified (verified, under investigation or closed), that are
-either in the "trafficking" category (trade and seizures) or have a reason for seizure recorded.
+Which rows belong (also in the README and the XLSX about-sheet): items whose species is listed
+in a CITES Appendix, of seizures (`tracker.incidents.seizures`, in any category) that a
+coordinator has verified (verified, under investigation or closed), within the list's filters:
+an agency spanning several Parties reports per Party with `country`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Callable, Iterator
 
-from sqlalchemy import Float, Select, String, cast, func, or_, select, type_coerce
+from flask_babel import gettext as _
+from sqlalchemy import Float, Select, String, cast, distinct, func, select, type_coerce
 
 from tracker.extensions import db
 from tracker.incidents import visibility
+from tracker.incidents.filters import IncidentFilters
+from tracker.incidents.queries import scoped
+from tracker.incidents.seizures import is_seizure
 from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, OUTCOME_LABELS, label
 from tracker.localtime import local_date, start_of_day_utc
-from tracker.models import VERIFIED_STATUSES, Category, Incident, IncidentItem, Place, Product, Species, User
+from tracker.models import VERIFIED_STATUSES, Incident, IncidentItem, Place, Product, Species, User
 from tracker.reports.columns import neutralise
+from tracker.reports.rows import Counts
 
-SEIZURE_CATEGORY = "trafficking"
 CITES_UNITS = {"pcs": ""}  # a number of specimens has no unit in CITES reports
 
 
@@ -83,9 +88,25 @@ CITES_COLUMNS = (
 CITES_HEADER = [c.name for c in CITES_COLUMNS]
 
 
-def cites_stmt(year: int, user: User) -> Select:
-    """The report's rows for `year`, oldest seizure first."""
-    seizure_category = select(Category.id).where(Category.slug == SEIZURE_CATEGORY).scalar_subquery()
+@dataclass(frozen=True)
+class CitesSelection:
+    """A report: the year, and the list's filters within it (the list's order does not apply)."""
+    year: int
+    filters: IncidentFilters = IncidentFilters()
+
+    def __post_init__(self):
+        # The report's order is fixed (oldest seizure first): a list sort is dropped here, once,
+        # so it shows in no link, about sheet or audit event.
+        object.__setattr__(self, "filters", replace(self.filters, sort="occurred"))
+
+    def to_args(self) -> dict[str, str]:
+        """Query-string arguments: for links, background jobs and the audit event."""
+        return {"year": str(self.year), **self.filters.to_args()}
+
+
+def cites_stmt(selection: CitesSelection, user: User) -> Select:
+    """The report's rows, oldest seizure first."""
+    year = selection.year
     stmt = (
         select(Incident.ref, Incident.occurred_at, Incident.country,
                visibility.location_text_sql(user).label("location_text"),
@@ -104,12 +125,11 @@ def cites_stmt(year: int, user: User) -> Select:
         .join(Product, Product.id == IncidentItem.product_id)
         .outerjoin(Place, Place.id == Incident.place_id)
         .where(Species.cites_appendix.in_(("I", "II", "III")), Incident.status.in_(VERIFIED_STATUSES),
-               or_(Incident.category_id == seizure_category, Incident.seizure_reason != ""),
-               Incident.occurred_at >= start_of_day_utc(date(year, 1, 1)),
+               is_seizure(), Incident.occurred_at >= start_of_day_utc(date(year, 1, 1)),
                Incident.occurred_at < start_of_day_utc(date(year + 1, 1, 1)))
     )
-    return visibility.visible_to(stmt, user).order_by(Incident.occurred_at, Incident.id, IncidentItem.position,
-                                                       IncidentItem.id)
+    return scoped(stmt, selection.filters, user).order_by(
+        Incident.occurred_at, Incident.id, IncidentItem.position, IncidentItem.id)
 
 
 class _Row:
@@ -122,9 +142,9 @@ class _Row:
         return getattr(self._row, name)
 
 
-def cites_rows(year: int, user: User) -> Iterator[list]:
+def cites_rows(selection: CitesSelection, user: User) -> Iterator[list]:
     """Typed cells in the order of CITES_COLUMNS, text neutralised against formula injection."""
-    result = db.session.connection().execution_options(yield_per=1000).execute(cites_stmt(year, user))
+    result = db.session.connection().execution_options(yield_per=1000).execute(cites_stmt(selection, user))
     try:
         for row in result:
             wrapped = _Row(row)
@@ -139,5 +159,14 @@ def _cell(column: CitesColumn, value):
     return value
 
 
-def cites_count(year: int, user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(cites_stmt(year, user).order_by(None).subquery()))
+def cites_counts(selection: CitesSelection, user: User) -> Counts:
+    """Rows (one per item), and the seizures they come from."""
+    rows = cites_stmt(selection, user).order_by(None).subquery()
+    count, seizures = db.session.execute(select(func.count(), func.count(distinct(rows.c.ref)))).one()
+    return Counts(incidents=seizures, items=count, rows=count)
+
+
+def cites_rows_rule() -> str:
+    """Which rows belong, in words (with `seizure_rule()`, on the reports page and the about-sheet)."""
+    return _("Items of CITES-listed species (Appendix I, II or III) in seizures verified by a coordinator "
+             "(verified, under investigation or closed), within the filters.")

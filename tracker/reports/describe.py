@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.incidents.filters import SORTS, IncidentFilters
+from tracker.incidents.filters import SORTS, STATUS_GROUPS, IncidentFilters
 from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, STATUS_LABELS, label
 from tracker.models import Category, IncidentStatus, Place, Product, Species, User
 
@@ -15,6 +15,13 @@ from tracker.models import Category, IncidentStatus, Place, Product, Species, Us
 def _name(model, value) -> str:
     row = db.session.get(model, value)
     return row.name if row is not None else str(value)
+
+
+def _status(code: str) -> str:
+    """A status, or a group of statuses ("open", "verified-or-later") as the filter offers it."""
+    if code in STATUS_GROUPS:
+        return str(STATUS_GROUPS[code][0])
+    return label(STATUS_LABELS, IncidentStatus(code))
 
 
 def describe_filters(f: IncidentFilters) -> list[tuple[str, str]]:
@@ -26,7 +33,7 @@ def describe_filters(f: IncidentFilters) -> list[tuple[str, str]]:
         category = db.session.scalar(select(Category).where(Category.slug == f.category))
         lines.append((_("Category"), category.name if category else f.category))
     if f.status:
-        lines.append((_("Status"), label(STATUS_LABELS, IncidentStatus(f.status))))
+        lines.append((_("Status"), _status(f.status)))
     if f.country:
         lines.append((_("Country"), label(COUNTRY_LABELS, f.country)))
     lines += [(title, _name(model, value)) for title, model, value in (

@@ -1,4 +1,5 @@
-"""The export page's forms: the incident list's filters plus a format, and the CITES year."""
+"""The export page's forms: the incident list's filters plus a format, and the CITES year (a
+field of the same GET form, shown in the CITES section: see templates/reports/index.html)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -13,34 +14,26 @@ from tracker.incidents.filters import FilterForm
 from tracker.localtime import local_date
 from tracker.models import Incident, utcnow
 
-FORMATS = {
-    "csv": _l("CSV: one row per item"),
-    "csv-excel": _l("CSV for Excel (UTF-8 with byte-order mark)"),
-    "xlsx": _l("Excel workbook (XLSX): incidents and items sheets"),
-    "geojson": _l("GeoJSON: one point per incident, for GIS"),
-    "pdf": _l("PDF: management summary"),
-}
-
-FORMAT_NAMES = {"csv": "CSV", "csv-excel": _l("CSV for Excel"), "xlsx": "XLSX", "geojson": "GeoJSON", "pdf": "PDF"}
-
 
 class ReportForm(FilterForm):
+    """The list's filters and one of the registry's formats (the page lists its button first)."""
+
     format = SelectField(_l("Format"), validators=[Optional()])
 
-    def __init__(self, formdata, **kwargs):
+    def __init__(self, formdata, formats: dict, **kwargs):
         super().__init__(formdata, **kwargs)
-        self.format.choices = choices(FORMATS.items())
+        self.format.choices = choices((key, fmt.label) for key, fmt in formats.items())
 
     @property
     def chosen_format(self) -> str:
-        return self.format.data if self.format.data in FORMATS else "csv"
+        return self.format.data if self.format.data in {c.value for c in self.format.choices} else "csv"
 
 
 class CitesForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form
 
-    year = SelectField(_l("Year"), validators=[Optional()])
+    year = SelectField(_l("Year"), validators=[Optional()], render_kw={"form": "report-filters"})
 
     def __init__(self, formdata, **kwargs):
         super().__init__(formdata=formdata, **kwargs)

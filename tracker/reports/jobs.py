@@ -37,7 +37,7 @@ _slots = threading.BoundedSemaphore(2)
 class Job:
     id: str
     owner_id: int
-    kind: str                 # a key of views.JOB_KINDS
+    kind: str                 # a key of formats.FORMATS that builds
     args: dict
     locale: str
     filename: str             # the download's name

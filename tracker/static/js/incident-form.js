@@ -1,6 +1,6 @@
 // The incident form without page reloads: add and remove item rows, preselect the product's
-// unit, and show the trade fields for the categories that use them. Without JavaScript the
-// same buttons re-render the form on the server.
+// unit, and open the seizure details for the trade category. Without JavaScript the same
+// buttons re-render the form on the server, and the seizure details open by a click.
 (function () {
   "use strict";
   var form = document.querySelector("[data-incident-form]");
@@ -51,17 +51,26 @@
 
   form.addEventListener("change", function (event) {
     if (event.target.matches("select[id$='-product']")) presetUnit(event.target);
-    if (event.target.id === "category") toggleTradeFields();
+    if (event.target.id === "category") followCategory();
   });
 
-  function toggleTradeFields() {
-    var category = form.querySelector("#category").value;
-    form.querySelectorAll("[data-show-for-category]").forEach(function (section) {
-      var hasValues = Array.prototype.some.call(section.querySelectorAll("input"), function (i) { return i.value; });
-      section.hidden = section.getAttribute("data-show-for-category") !== category && !hasValues;
-    });
+  // The seizure section (a <details>) opens when the trade category is chosen, and closes again
+  // when another one is, unless something was typed into it or the user opened it.
+  var seizure = form.querySelector("[data-seizure-section]");
+  var openedForCategory = false;
+
+  function followCategory() {
+    if (!seizure) return;
+    var chosen = form.querySelector("#category").value === seizure.getAttribute("data-open-for-category");
+    var typed = Array.prototype.some.call(seizure.querySelectorAll("input"), function (i) { return i.value; });
+    if (chosen && !seizure.open) {
+      seizure.open = true;
+      openedForCategory = true;
+    } else if (!chosen && openedForCategory && !typed) {
+      seizure.open = false;
+      openedForCategory = false;
+    }
   }
 
   renumber();
-  toggleTradeFields();
 })();
