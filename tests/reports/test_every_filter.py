@@ -111,7 +111,7 @@ def build_matrix() -> Matrix:
             "place_id": place["Anyuisky National Park"], "detection_method": DetectionMethod.PATROL,
             "description": "Felled pines"}, [item("log", PINE, "7.25", "m3")]),
         "musk-draft": (S.DRAFT, ranger_b, {  # a seizure, but not verified
-            "category_id": category["trafficking"], "occurred_at": when(11, 2), "country": "MN",
+            "category_id": category["trafficking"], "occurred_at": when(11, 2), "stated_country": "MN",
             "detection_method": DetectionMethod.ONLINE_MONITORING, "description": "Musk pods offered online",
             "seizure_reason": "Online sale"}, [item("musk-pod", MUSK, "4")]),
         "rejected": (S.REJECTED, ranger_a, {
