@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FloatField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from tracker.auth.passwords import PasswordPolicy
-from tracker.forms import OptionalSelectField, choices
+from tracker.forms import Form, OptionalSelectField, choices
 from tracker.i18n import LANGUAGE_NAMES
 from tracker.labels import COUNTRY_LABELS, ROLE_LABELS
 from tracker.models import (
@@ -46,7 +45,7 @@ def language_choices():
     return choices([("", _l("As the browser prefers"))] + list(LANGUAGE_NAMES.items()))
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(Form):
     display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)], filters=[strip])
     role = SelectField(_l("Role"), coerce=Role)
     unit = StringField(_l("Unit"), validators=[Length(max=120)], filters=[strip, none_if_empty],
@@ -73,13 +72,13 @@ class UserCreateForm(UserEditForm):
                              render_kw={"autocomplete": "new-password"})
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(Form):
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), PasswordPolicy()],
                                  render_kw={"autocomplete": "new-password"})
     submit_reset = SubmitField(_l("Set password and end the user's sessions"))
 
 
-class _NamesForm(FlaskForm):
+class _NamesForm(Form):
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     name_ru = StringField(_l("Name (Russian)"), validators=[Length(max=200)], filters=[strip])
     name_zh = StringField(_l("Name (Chinese)"), validators=[Length(max=200)], filters=[strip])

@@ -30,7 +30,7 @@ def index():
     filters = form.filters()
     page = keyset_page(filters, current_user, request.args.get("cursor"), PER_PAGE)
     page_number = request.args.get("page", "1")
-    page_number = int(page_number) if page_number.isdigit() and int(page_number) > 0 else 1
+    page_number = int(page_number) if page_number.isdecimal() and int(page_number) > 0 else 1
     return render_template("incidents/list.html", form=form, filters=filters, page=page,
                            total=count_incidents(filters, current_user), page_number=page_number,
                            per_page=PER_PAGE, can_record=permissions.can_record(current_user))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.incidents.filters import SORTS, IncidentFilters
+from tracker.incidents.filters import SORTS, STATUS_GROUPS, IncidentFilters
 from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, STATUS_LABELS, label
 from tracker.models import Category, IncidentStatus, Place, Product, Species, User
 
@@ -26,7 +26,8 @@ def describe_filters(f: IncidentFilters) -> list[tuple[str, str]]:
         category = db.session.scalar(select(Category).where(Category.slug == f.category))
         lines.append((_("Category"), category.name if category else f.category))
     if f.status:
-        lines.append((_("Status"), label(STATUS_LABELS, IncidentStatus(f.status))))
+        group = STATUS_GROUPS.get(f.status)  # "open" and "verified-or-later" are no single status
+        lines.append((_("Status"), str(group[0]) if group else label(STATUS_LABELS, IncidentStatus(f.status))))
     if f.country:
         lines.append((_("Country"), label(COUNTRY_LABELS, f.country)))
     lines += [(title, _name(model, value)) for title, model, value in (

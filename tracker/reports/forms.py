@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import SelectField
 from wtforms.validators import Optional
 
 from tracker.extensions import db
-from tracker.forms import choices
+from tracker.forms import Form, choices
 from tracker.incidents.filters import FilterForm
 from tracker.models import Incident, utcnow
 from tracker.reporting_time import local_date
@@ -36,7 +35,7 @@ class ReportForm(FilterForm):
         return self.format.data if self.format.data in FORMATS else "csv"
 
 
-class CitesForm(FlaskForm):
+class CitesForm(Form):
     class Meta:
         csrf = False  # a GET form
 
