@@ -203,6 +203,7 @@ def test_adding_a_fifty_first_item_explains_the_limit(app, client, ranger):
     assert response.status_code == 200
     assert "An incident can list at most 50 items. Record the other items as a second incident." in body
     assert 'name="items-49-product"' in body and 'name="items-50-product"' not in body
+    assert 'data-max-items="50"' in body  # the browser stops adding rows there and asks the server
 
 
 @pytest.mark.parametrize("index", ["²", "١", "99999999999999999999"])
