@@ -14,6 +14,7 @@ import uuid
 from urllib.parse import quote
 
 import pytest
+from flask_wtf import FlaskForm
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from tests.support.fuzz import COORDINATE, DATE, DATETIME, NUMBER, SWEEP, TEXT, 
 from tests.support.incidents import make_incident, seed
 from tracker.admin.reference import REFERENCE_TABLES
 from tracker.extensions import db
+from tracker.forms import Form
 from tracker.incidents.forms import TRADE_FIELDS
 from tracker.labels import TIMEZONES
 from tracker.models import (
@@ -75,7 +77,7 @@ def incident_fields() -> dict:
         "items-0-unit": choice(*UNITS), "items-0-notes": TEXT, "items-1-quantity": NUMBER,
         "items-²-product": choice(*products), "items-99999999999999999999-quantity": NUMBER,
         "items-77-product": choice(*products), "client_uuid": TEXT, "version": NUMBER, "remove_item": NUMBER,
-        "add_item": st.just("Add item"),
+        "add_item": st.just("Add item"), "pending_evidence": TEXT,
     }
 
 
@@ -296,18 +298,18 @@ def test_dashboard_filters_and_map(app, client, login_as):
     sweep()
 
 
-def test_the_sweep_sees_every_form(app):
-    """A form added to the app gets a place in this sweep: the list below names them all."""
-    import tracker.forms
-
+def test_every_form_is_swept_and_keeps_the_input_rules(app):
+    """A form added to the app derives from tracker.forms.Form (so the input rules apply to it)
+    and gets a place in this sweep: the list below names them all."""
     swept = {"IncidentForm", "ItemForm", "StatusForm", "PasswordChangeForm", "PreferencesForm", "LoginForm",
              "ActionForm", "UserCreateForm", "UserEditForm", "PasswordResetForm", "CategoryForm", "SpeciesForm",
-             "ProductForm", "PlaceForm", "FilterForm", "ReportForm", "CitesForm", "_NamesForm"}
+             "ProductForm", "PlaceForm", "FilterForm", "ReportForm", "CitesForm", "_NamesForm", "Form"}
 
     def subclasses(cls):
         for sub in cls.__subclasses__():
             yield sub
             yield from subclasses(sub)
 
-    forms = {cls.__name__ for cls in subclasses(tracker.forms.Form) if cls.__module__.startswith("tracker.")}
-    assert forms == swept
+    forms = [cls for cls in subclasses(FlaskForm) if cls.__module__.startswith("tracker.")]
+    assert [cls.__name__ for cls in forms if not issubclass(cls, Form)] == []
+    assert {cls.__name__ for cls in forms} == swept

@@ -1,7 +1,7 @@
 """Form helpers shared by every feature.
 
 Every form of the app derives from `Form`, which puts `input_rules.usable_input` in front of
-each field's own checks (tests/test_forms.py checks that no form skips it).
+each field's own checks (tests/test_form_fuzz.py checks that every form does).
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from tests.support.forms import database_digest
 
 # One seeded app per sweep; each example is one request. Sized so that the whole sweep stays
 # around a minute per database.
-SWEEP = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SWEEP = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 ODD_TEXT = ["\x00", "a\x00b", "\x1b[31mred", "\x7f", "\x85", "\u202etxt.exe", "\ufeff", "\uffff", "' OR 1=1 --",
             "<script>alert(1)</script>", "%00", "None", "null", "nan", " ", "\t\r\n", "ﷺ" * 50, "é" * 501,
