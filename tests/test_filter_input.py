@@ -24,6 +24,7 @@ def incidents(app):
     "date_to=9999-12-31",  # and the day after the last one
     "detection=%20", "status=%20", "place=%20", "country=%20",  # blank: no filter, not a failed query
     "status=open", "status=verified-or-later",  # a group of statuses, as the dashboards' links send
+    "reporter=" + "9" * 40, "reporter=2147483648",  # no INTEGER column holds it (PostgreSQL refused the query)
 ])
 def test_filter_values_that_failed_are_answered(app, client, login_as, incidents, role, path, query):
     login_as(role)
@@ -37,3 +38,9 @@ def test_a_date_outside_the_years_we_know_is_refused_next_to_the_field(app, clie
     body = client.get(f"{path}?date_from=0001-01-01&date_to=9999-12-31").get_data(as_text=True)
     assert field_errors(body) == {"date_from": "Enter a date between 1900 and 2099.",
                                   "date_to": "Enter a date between 1900 and 2099."}
+
+
+@pytest.mark.parametrize("other", ["9" * 40, "2147483648", "-2147483649"])
+def test_marking_a_duplicate_of_an_impossible_incident_is_a_bad_request(app, client, login_as, incidents, other):
+    login_as(Role.COORDINATOR)
+    assert client.post("/incidents/1/duplicates", data={"other": other}).status_code == 400

@@ -138,6 +138,20 @@ def test_status_change(app, client, login_as):
     sweep()
 
 
+def test_mark_duplicates(app, client, login_as):
+    seed(app)
+    coordinator = login_as(Role.COORDINATOR)
+    with app.app_context():
+        first, second = (make_incident(coordinator).id for _ in range(2))
+
+    @SWEEP
+    @given(st.one_of(st.just(str(second)), NUMBER))
+    def sweep(other):
+        send(app, client, "POST", f"/incidents/{first}/duplicates", data={"other": other})
+
+    sweep()
+
+
 CONTENTS = [files.png(), files.jpeg(), files.pdf(), b"", files.HTML, files.jpeg()[:200], b"%PDF-", b"\x89PNG\r\n\x1a\n"]
 FILE_NAMES = st.one_of(TEXT, st.tuples(TEXT, st.sampled_from([".png", ".jpg", ".pdf", ".html", ""])).map("".join))
 

@@ -14,7 +14,7 @@ from wtforms import DecimalField, FieldList, FormField, SelectChoice, SelectFiel
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, Optional, StopValidation
 
-from tracker.input_rules import usable_input
+from tracker.input_rules import TOO_LARGE_MESSAGE, usable_input
 
 PRESENCE_CHECKS = (InputRequired, DataRequired, Optional)
 
@@ -85,7 +85,7 @@ class FitsColumn:
         if value is None or field.errors:  # already refused, for a reason of its own
             return
         if abs(value) >= self.limit:
-            raise StopValidation(_l("This number is too large."))
+            raise StopValidation(TOO_LARGE_MESSAGE)
         if -value.normalize().as_tuple().exponent > self.places:
             raise StopValidation(_l("Use at most %(places)d digits after the decimal point.", places=self.places))
 

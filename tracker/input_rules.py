@@ -5,6 +5,8 @@
   record and cannot be written into an XLSX export.
 - Numbers that are not finite (NaN, infinity). No column holds them, and comparing a Decimal NaN
   raises instead of answering.
+- Whole numbers outside the INTEGER range of ids and counts: PostgreSQL refuses them as query
+  parameters and SQLite's driver overflows past 64 bits.
 
 Forms refuse such input next to the field: `tracker.forms.Form` runs `usable_input` before each
 field's own checks. A URL whose path carries a control character names no record: 404.
@@ -24,6 +26,8 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 CONTROL_MESSAGE = _l("This text contains invisible control characters, which are not accepted. They have been "
                      "removed: check the text and try again.")
 NOT_FINITE_MESSAGE = _l("Enter a number such as 12 or 1.5.")
+TOO_LARGE_MESSAGE = _l("This number is too large.")
+INTEGER_LIMIT = 2**31 - 1  # SQL INTEGER, the type of every id and count column
 
 
 def has_control_characters(text: str) -> bool:
@@ -32,6 +36,19 @@ def has_control_characters(text: str) -> bool:
 
 def is_finite(number: Decimal | float) -> bool:
     return number.is_finite() if isinstance(number, Decimal) else math.isfinite(number)
+
+
+def fits_integer(number: int) -> bool:
+    return -INTEGER_LIMIT - 1 <= number <= INTEGER_LIMIT
+
+
+def integer_id(text: str | None) -> int | None:
+    """A row id from a request argument, or None if it cannot be one."""
+    try:
+        number = int(text or "")
+    except ValueError:
+        return None
+    return number if fits_integer(number) else None
 
 
 def usable_input(form, field) -> None:
@@ -50,6 +67,8 @@ def usable_input(form, field) -> None:
         raise StopValidation(CONTROL_MESSAGE)
     if isinstance(field.data, (Decimal, float)) and not is_finite(field.data):
         raise StopValidation(NOT_FINITE_MESSAGE)
+    if isinstance(field.data, int) and not isinstance(field.data, bool) and not fits_integer(field.data):
+        raise StopValidation(TOO_LARGE_MESSAGE)
 
 
 def register(app: Flask) -> None:

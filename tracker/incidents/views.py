@@ -18,6 +18,7 @@ from tracker.incidents.filters import FilterForm
 from tracker.incidents.locations import shown_position
 from tracker.incidents.queries import count_incidents, keyset_page
 from tracker.incidents.workflow import StatusForm, allowed_transitions, apply_transition
+from tracker.input_rules import integer_id
 from tracker.models import AuditEvent, Evidence, Incident, IncidentItem, Role, User
 
 PER_PAGE = 50
@@ -113,7 +114,8 @@ def delete(incident_id: int):
 @role_required(Role.COORDINATOR)
 def mark_duplicate(incident_id: int):
     incident = _visible_incident(incident_id)
-    other = db.session.get(Incident, request.form.get("other", type=int) or 0)
+    other_id = integer_id(request.form.get("other"))
+    other = db.session.get(Incident, other_id) if other_id else None
     if other is None or other.id == incident.id or not ActionForm().validate_on_submit():
         abort(400)
     if mark_duplicates(incident, other, current_user):
