@@ -56,15 +56,21 @@ def usable_input(form, field) -> None:
     one right message and no later check meets a value it cannot handle.
 
     Runs after the presence check (which explains an empty field better) and before the
-    field's own checks. A value that could not be converted already has its message ("Not a
-    valid decimal value."): a range check would add a wrong one ("too large"). Text loses its
-    control characters in the re-shown form, so that saving again works.
+    field's own checks. Control characters are looked for in what was sent, since they also
+    make a number or a coordinate unreadable; the form is shown again without them, so that
+    saving again works. A value that could not be converted already has its message ("Not a
+    valid decimal value."): a range check would add a wrong one ("too large").
     """
+    sent = [v for v in (field.raw_data or []) if isinstance(v, str)]
+    if any(has_control_characters(v) for v in sent) or (isinstance(field.data, str)
+                                                        and has_control_characters(field.data)):
+        field.raw_data = [CONTROL_CHARACTERS.sub("", v) if isinstance(v, str) else v for v in field.raw_data or []]
+        if isinstance(field.data, str):
+            field.data = CONTROL_CHARACTERS.sub("", field.data)
+        field.errors[:] = []
+        raise StopValidation(CONTROL_MESSAGE)
     if field.errors:
         raise StopValidation()
-    if isinstance(field.data, str) and has_control_characters(field.data):
-        field.data = CONTROL_CHARACTERS.sub("", field.data)
-        raise StopValidation(CONTROL_MESSAGE)
     if isinstance(field.data, (Decimal, float)) and not is_finite(field.data):
         raise StopValidation(NOT_FINITE_MESSAGE)
     if isinstance(field.data, int) and not isinstance(field.data, bool) and not fits_integer(field.data):

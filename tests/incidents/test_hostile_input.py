@@ -111,6 +111,18 @@ def test_nul_and_control_characters_are_refused_and_removed_from_the_form(app, c
     assert post_new(app, client, {"description": "Line one\r\nLine two\tand a tab"}).status_code == 302
 
 
+@pytest.mark.parametrize("field,typed,shown", [
+    ("lat", "43.1\x00", 'value="43.1"'), ("items-0-quantity", "2\x00", 'value="2"'), ("suspects", "1\x07", 'value="1"'),
+    ("estimated_value", "\x00", 'name="estimated_value" step="any" type="number" value=""'),
+])
+def test_control_characters_in_other_fields_get_the_same_one_message(app, client, ranger, field, typed, shown):
+    """Not "not a valid number": the visible text may be fine. The form shows it without them."""
+    response = post_new(app, client, {field: typed, "currency": "RUB"})
+    body = response.get_data(as_text=True)
+    assert field_errors(body) == {field: CONTROL} and "\x00" not in body and "\x07" not in body
+    assert shown in body
+
+
 @pytest.mark.parametrize("tampered", ["None", "nan", "garbage", "", "\x00"])
 def test_a_tampered_submission_key_is_refused_and_a_fresh_one_issued(app, client, ranger, tampered):
     form = valid_form(app, client_uuid=tampered)

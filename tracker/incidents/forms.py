@@ -158,6 +158,7 @@ class IncidentForm(Form):
         if self.submission_key is None:  # a first visit, or a key changed on the way
             self._key_damaged = bool(self.client_uuid.data)
             self.client_uuid.data = str(uuid.uuid4())
+            self.client_uuid.raw_data = [self.client_uuid.data]  # nothing of the damaged one is kept
         self.files.render_kw = stage_attributes()  # upload at once, keep EXIF offers
 
     @property
