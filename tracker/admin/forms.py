@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FloatField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from tracker.auth.passwords import PasswordPolicy
-from tracker.forms import OptionalSelectField, choices
+from tracker.forms import Form, OptionalSelectField, choices
 from tracker.i18n import LANGUAGE_NAMES
 from tracker.labels import COUNTRY_LABELS, ROLE_LABELS
 from tracker.models import (
@@ -61,7 +60,7 @@ ACCOUNT_LABELS = {
 }
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(Form):
     display_name = StringField(ACCOUNT_LABELS["display_name"], validators=[DataRequired(), Length(max=120)],
                                filters=[strip])
     role = SelectField(ACCOUNT_LABELS["role"], coerce=Role)
@@ -89,13 +88,13 @@ class UserCreateForm(UserEditForm):
                              render_kw={"autocomplete": "new-password"})
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(Form):
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), PasswordPolicy()],
                                  render_kw={"autocomplete": "new-password"})
     submit_reset = SubmitField(_l("Set password and end the user's sessions"))
 
 
-class _NamesForm(FlaskForm):
+class _NamesForm(Form):
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     name_ru = StringField(_l("Name (Russian)"), validators=[Length(max=200)], filters=[strip])
     name_zh = StringField(_l("Name (Chinese)"), validators=[Length(max=200)], filters=[strip])

@@ -1,15 +1,14 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from tracker.auth.passwords import PasswordPolicy
-from tracker.forms import choices
+from tracker.forms import Form, choices
 from tracker.i18n import LANGUAGE_NAMES
 from tracker.labels import TIMEZONES
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
                            render_kw={"autocomplete": "username", "autocapitalize": "none"})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)],
@@ -18,7 +17,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
                                      render_kw={"autocomplete": "current-password"})
     new_password = PasswordField(
@@ -31,7 +30,7 @@ class PasswordChangeForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     language = SelectField(_l("Interface language"))
     timezone = SelectField(_l("Time zone"), description=_l("Dates and times are shown and entered in this zone."))
     submit_preferences = SubmitField(_l("Save"))

@@ -33,6 +33,8 @@ def parse_part(text: str, axis: str) -> float:
         raise CoordinateError("minutes and seconds must be below 60")
     value = _number(match["deg"]) + minutes / 60 + seconds / 3600
     hemisphere = match["pre"] or match["post"]
+    if hemisphere and match["sign"]:  # N-43 was stored as 43° south: which one was meant?
+        raise CoordinateError("sign and hemisphere letter")
     if hemisphere:
         if (hemisphere in "NSСЮ北南") != (axis == "lat"):
             raise CoordinateError("hemisphere letter does not fit")
@@ -42,11 +44,16 @@ def parse_part(text: str, axis: str) -> float:
     limit = 90 if axis == "lat" else 180
     if not -limit <= value <= limit:
         raise CoordinateError("out of range")
-    return round(value, 6)
+    return round(value, 6) + 0.0  # -0 is 0
+
+
+def is_null_island(lat: float, lon: float) -> bool:
+    """0°, 0°: what a GPS without a fix or an unset default gives; no incident is there."""
+    return lat == 0 and lon == 0
 
 
 def split_pair(text: str) -> tuple[str, str] | None:
-    """`43°06'30"N 131°27'E` or `43.1, 131.4` -> the two halves, else None."""
+    """`43°06'30"N 131°27'E`, `43.1, 131.4` or `43,1,131,4` -> the two halves, else None."""
     text = text.strip()
     hemi = re.search(r"[NSСЮ北南]", text.upper())
     if hemi and re.search(r"[EWВЗ东西]", text.upper()):
@@ -60,4 +67,7 @@ def split_pair(text: str) -> tuple[str, str] | None:
     if text.count(",") == 1 and "." in text:
         left, right = text.split(",")
         return left, right
+    if text.count(",") == 3 and "." not in text:  # 43,1,131,45: decimal commas on both sides
+        parts = text.split(",")
+        return ",".join(parts[:2]), ",".join(parts[2:])
     return None

@@ -29,7 +29,7 @@ def _button_pressed(form: IncidentForm) -> str | None:
     """'add', 'remove:<n>' or None: buttons that change the form instead of saving it."""
     if form.add_item.data:
         return "add"
-    if request.form.get("remove_item", "").isdigit():
+    if request.form.get("remove_item", "").isdecimal():  # not isdigit: int("²") fails
         return "remove:" + request.form["remove_item"]
     return None
 
@@ -65,7 +65,7 @@ def create():
     pending, file_errors = ([], [])
     if request.method == "POST":
         pending, file_errors = _stage_files(form)
-        existing = _already_recorded(form.client_uuid.data)
+        existing = _already_recorded(form.submission_key)
         if existing is not None:  # double click, refresh or retry: one incident only
             flash(_("Incident %(ref)s was already recorded.", ref=existing.ref), "info")
             return redirect(url_for("incidents.detail", incident_id=existing.id))
@@ -76,29 +76,25 @@ def create():
             status = IncidentStatus.SUBMITTED if form.submit.data else IncidentStatus.DRAFT
             try:
                 incident = services.create_incident(
-                    {**form.facts(), "client_uuid": uuid.UUID(form.client_uuid.data)}, _items(form),
+                    {**form.facts(), "client_uuid": form.submission_key}, _items(form),
                     current_user, status, entered=form.entered_time())
                 attach(incident, pending, current_user)
                 db.session.commit()
             except IntegrityError:  # a concurrent duplicate submission won the race
                 db.session.rollback()
-                existing = _already_recorded(form.client_uuid.data)
+                existing = _already_recorded(form.submission_key)
                 if existing is None:
                     raise
                 return redirect(url_for("incidents.detail", incident_id=existing.id))
             _flash_saved(incident, status)
             return redirect(url_for("incidents.detail", incident_id=incident.id))
-    elif request.args.get("place", "").isdigit():
+    elif request.args.get("place", "").isdecimal():
         form.place.data = request.args["place"]
     return render_template("incidents/form.html", form=form, incident=None, pending=pending,
                            file_errors=file_errors, conflict=None)
 
 
-def _already_recorded(client_uuid: str | None) -> Incident | None:
-    try:
-        key = uuid.UUID(client_uuid or "")
-    except ValueError:
-        return None
+def _already_recorded(key: uuid.UUID) -> Incident | None:
     return db.session.scalar(select(Incident).where(Incident.client_uuid == key))
 
 

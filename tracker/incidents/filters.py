@@ -9,13 +9,12 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DateRange, Length, NumberRange, Optional, ValidationError
 
 from tracker.extensions import db
-from tracker.forms import choices
+from tracker.forms import Form, choices
 from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, STATUS_LABELS
 from tracker.models import (
     COUNTRIES,
@@ -30,6 +29,10 @@ from tracker.models import (
 )
 
 SORTS = {"occurred": _l("Date of incident"), "created": _l("Date recorded")}
+# Dates a filter may name: the reporting zone's offsets are known for these years
+# (dashboards/months.py), and year 1 or 9999 overflowed when turned into UTC instants.
+FILTER_DATES = DateRange(min=date(1900, 1, 1), max=date(2099, 12, 31),
+                         message=_l("Enter a date between %(first)d and %(last)d.", first=1900, last=2099))
 # A status filter may also name a group of statuses (the dashboards count these).
 STATUS_GROUPS = {"open": (_l("Open (not closed or rejected)"), OPEN_STATUSES),
                  "verified-or-later": (_l("Verified, under investigation or closed"), VERIFIED_STATUSES)}
@@ -71,7 +74,7 @@ class IncidentFilters:
         return any(getattr(self, f.name) not in (None, "") for f in fields(self) if f.name != "sort")
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     class Meta:
         csrf = False  # a GET form whose state lives in the URL
 
@@ -85,8 +88,8 @@ class FilterForm(FlaskForm):
     product = SelectField(_l("Product"), validators=[Optional()])
     detection = SelectField(_l("Detection method"), validators=[Optional()])
     reporter = IntegerField(_l("Reporter"), validators=[Optional(), NumberRange(min=1)])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional(), FILTER_DATES])
+    date_to = DateField(_l("To"), validators=[Optional(), FILTER_DATES])
     sensitive = SelectField(_l("Sensitive"), validators=[Optional()])
     sort = SelectField(_l("Sort by"), validators=[Optional()])
 
@@ -119,7 +122,9 @@ class FilterForm(FlaskForm):
         self.validate()
 
         def ok(field, convert=lambda v: v or None):
-            return None if field.errors or field.data in (None, "") else convert(field.data)
+            # Optional() lets blank input through unchecked (even past a select's choices): no filter.
+            blank = field.data is None or (isinstance(field.data, str) and not field.data.strip())
+            return None if field.errors or blank else convert(field.data)
 
         return IncidentFilters(
             category=ok(self.category), status=ok(self.status), country=ok(self.country),

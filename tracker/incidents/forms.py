@@ -7,12 +7,9 @@ from datetime import datetime, timedelta
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     DateTimeLocalField,
-    DecimalField,
-    FieldList,
     FormField,
     HiddenField,
     IntegerField,
@@ -28,22 +25,35 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from tracker import localtime
 from tracker.evidence.widgets import stage_attributes
 from tracker.extensions import db
-from tracker.forms import OptionalSelectField, choices
+from tracker.forms import CountedFieldList, FitsColumn, Form, OptionalSelectField, TypedDecimalField, choices
 from tracker.incidents import derived
-from tracker.incidents.coordinates import CoordinateError, parse_part, split_pair
+from tracker.incidents.coordinates import CoordinateError, is_null_island, parse_part, split_pair
 from tracker.incidents.fields import TRADE_FIELDS, label
 from tracker.incidents.filters import by_name, place_choices
 from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, UNIT_LABELS
-from tracker.models import COUNTRIES, CURRENCIES, UNITS, Category, DetectionMethod, Incident, Product, Species, utcnow
+from tracker.models import (
+    COUNTRIES,
+    CURRENCIES,
+    UNITS,
+    Category,
+    DetectionMethod,
+    Incident,
+    IncidentItem,
+    Product,
+    Species,
+    utcnow,
+)
 
 EARLIEST = datetime(1990, 1, 1)  # as the user reads the clock
 FUTURE_TOLERANCE_MINUTES = 10
+MAX_ITEMS = 50
 COORDINATE_REASONS = {
     "unreadable": _l("Not a coordinate we can read. Use decimal degrees (43.1083) or degrees, minutes, "
                      "seconds (43°06'30\"N)."),
     "minutes and seconds must be below 60": _l("Minutes and seconds must be below 60."),
     "hemisphere letter does not fit": _l("This hemisphere letter belongs to the other coordinate."),
     "out of range": _l("Out of range: latitude is between -90 and 90, longitude between -180 and 180."),
+    "sign and hemisphere letter": _l("Use either a sign (-43) or a hemisphere letter (43 S), not both."),
 }
 
 
@@ -66,15 +76,16 @@ class CoordinateField(StringField):
             raise ValidationError(COORDINATE_REASONS[str(error)]) from None
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     class Meta:
         csrf = False  # part of the incident form, which carries the token
 
     product = SelectField(_l("Product"), validators=[InputRequired(_l("Choose what was found or seized."))])
     species = OptionalSelectField(_l("Species"))
-    quantity = DecimalField(_l("Quantity"), places=None, validators=[
+    quantity = TypedDecimalField(_l("Quantity"), places=None, validators=[
         InputRequired(_l("Enter a quantity.")),
-        NumberRange(max=10**9, message=_l("This quantity is too large."))])
+        NumberRange(max=10**9, message=_l("This quantity is too large.")),
+        FitsColumn(IncidentItem.__table__.c.quantity)])
     unit = SelectField(_l("Unit of measure"))
     notes = StringField(_l("Notes"), validators=[Length(max=500)])
 
@@ -105,7 +116,7 @@ def text_field(name: str, field_class=StringField, **kwargs):
     return field_class(label(name), validators=[Length(max=length)], **kwargs)
 
 
-class IncidentForm(FlaskForm):
+class IncidentForm(Form):
     client_uuid = HiddenField()
     version = HiddenField()
     category = SelectField(_l("Category"), validators=[InputRequired(_l("Choose a category."))])
@@ -133,8 +144,8 @@ class IncidentForm(FlaskForm):
         InputRequired(_l("Enter a number (0 if none).")), NumberRange(min=0, max=10000)])
     arrests = IntegerField(_l("Arrests"), default=0, validators=[
         InputRequired(_l("Enter a number (0 if none).")), NumberRange(min=0, max=10000)])
-    estimated_value = DecimalField(_l("Estimated value"), places=2, validators=[
-        Optional(), NumberRange(min=0, max=10**12)])
+    estimated_value = TypedDecimalField(_l("Estimated value"), places=2, validators=[
+        Optional(), NumberRange(min=0), FitsColumn(Incident.__table__.c.estimated_value)])
     currency = OptionalSelectField(_l("Currency"))
     seizure_reason = text_field("seizure_reason")
     transport_mode = text_field("transport_mode")
@@ -144,7 +155,7 @@ class IncidentForm(FlaskForm):
     destination_country = text_field("destination_country")
     offender_nationalities = text_field("offender_nationalities")
     disposal = text_field("disposal")
-    items = FieldList(FormField(ItemForm), min_entries=1, max_entries=50)
+    items = CountedFieldList(FormField(ItemForm), min_entries=1, max_entries=MAX_ITEMS)
     files = MultipleFileField(_l("Photos and documents"),
                               description=_l("JPEG, PNG or WebP photos and PDF documents."))
     add_item = SubmitField(_l("Add item"))
@@ -166,11 +177,26 @@ class IncidentForm(FlaskForm):
         for entry in self.items:
             entry.form.fill_choices(products, species)
         self._products, self._species = products, species
-        if not self.client_uuid.data:
+        self._key_damaged = False
+        if self.submission_key is None:  # a first visit, or a key changed on the way
+            self._key_damaged = bool(self.client_uuid.data)
             self.client_uuid.data = str(uuid.uuid4())
+            self.client_uuid.raw_data = [self.client_uuid.data]  # nothing of the damaged one is kept
         self.files.render_kw = stage_attributes()  # upload at once, keep EXIF offers
 
+    @property
+    def submission_key(self) -> uuid.UUID | None:
+        """The key the browser sends with this form; posting it again records nothing new."""
+        try:
+            return uuid.UUID(self.client_uuid.data or "")
+        except ValueError:
+            return None
+
     def append_item(self) -> None:
+        if self.items.full:
+            self.items.errors = [_("An incident can list at most %(limit)d items. Record the other items as a "
+                                   "second incident.", limit=MAX_ITEMS)]
+            return
         self.items.append_entry()
         self.items[-1].form.fill_choices(self._products, self._species)
 
@@ -244,9 +270,30 @@ class IncidentForm(FlaskForm):
         if field.data is not None and self.suspects.data is not None and field.data > self.suspects.data:
             raise ValidationError(_l("There cannot be more arrests than suspects."))
 
+    def validate_client_uuid(self, field):
+        if self._key_damaged:  # a fresh key is in the form: saving again works
+            raise ValidationError(_l("The form arrived damaged. Check your input and save again."))
+
+    def validate_items(self, field):
+        if field.received > MAX_ITEMS:
+            raise ValidationError(_("An incident can list at most %(limit)d items. This form had %(count)d rows; "
+                                    "only the first %(limit)d are shown. Record the other items as a second "
+                                    "incident.", limit=MAX_ITEMS, count=field.received))
+
     def validate_lon(self, field):
-        if bool((self.lat.data or "").strip()) != bool((field.data or "").strip()):
+        """The pair's rules. An unreadable latitude has its own message, which is enough: a pair
+        pasted there that could not be read is not also "enter the longitude"."""
+        if self.lat.errors:
+            return
+        lat_given, lon_given = bool((self.lat.data or "").strip()), bool((field.data or "").strip())
+        if lat_given and not lon_given:
+            raise ValidationError(_l("Enter the longitude too, or leave both boxes empty. A pair pasted into the "
+                                     "latitude box needs a space after the comma: 43.1, 131.4."))
+        if lon_given and not lat_given:
             raise ValidationError(_l("Enter both latitude and longitude, or neither."))
+        if lat_given and is_null_island(self.lat.value, field.value):
+            raise ValidationError(_l("0°, 0° is in the open sea off West Africa: the position was probably not "
+                                     "captured. Enter the real position, or leave both boxes empty."))
 
     def validate_country(self, field):
         if not field.data:

@@ -17,6 +17,7 @@ from tracker.incidents.duplicates import linked_duplicates, mark_duplicates, pos
 from tracker.incidents.filters import FilterForm
 from tracker.incidents.queries import count_incidents, keyset_page
 from tracker.incidents.workflow import StatusForm, allowed_transitions, apply_transition
+from tracker.input_rules import integer_id
 from tracker.models import AuditEvent, Evidence, Incident, IncidentItem, Role, User
 
 PER_PAGE = 50
@@ -29,7 +30,7 @@ def index():
     filters = form.filters()
     page = keyset_page(filters, current_user, request.args.get("cursor"), PER_PAGE)
     page_number = request.args.get("page", "1")
-    page_number = int(page_number) if page_number.isdigit() and int(page_number) > 0 else 1
+    page_number = int(page_number) if page_number.isdecimal() and int(page_number) > 0 else 1
     return render_template("incidents/list.html", form=form, filters=filters, page=page,
                            total=count_incidents(filters, current_user), page_number=page_number,
                            per_page=PER_PAGE, can_record=permissions.can_record(current_user))
@@ -111,7 +112,8 @@ def delete(incident_id: int):
 @role_required(Role.COORDINATOR)
 def mark_duplicate(incident_id: int):
     incident = _visible_incident(incident_id)
-    other = db.session.get(Incident, request.form.get("other", type=int) or 0)
+    other_id = integer_id(request.form.get("other"))
+    other = db.session.get(Incident, other_id) if other_id else None
     if other is None or other.id == incident.id or not ActionForm().validate_on_submit():
         abort(400)
     if mark_duplicates(incident, other, current_user):

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from tracker.audit import chain
-from tracker.forms import choices
+from tracker.forms import Form, choices
 from tracker.labels import OUTCOME_LABELS
 from tracker.models import Incident, IncidentStatus, Outcome, Role, User
 
@@ -43,7 +42,7 @@ def allowed_transitions(user: User, incident: Incident) -> list[Transition]:
         user.role in t.roles or (t.reporter_may and user.role is Role.RANGER and incident.reporter_id == user.id))]
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     target = HiddenField()
     version = HiddenField()
     reason = TextAreaField(_l("Reason for rejection"), validators=[Length(max=2000)])

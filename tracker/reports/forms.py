@@ -3,13 +3,12 @@ field of the same GET form, shown in the CITES section: see templates/reports/in
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import SelectField
 from wtforms.validators import Optional
 
 from tracker.extensions import db
-from tracker.forms import choices
+from tracker.forms import Form, choices
 from tracker.incidents.filters import FilterForm
 from tracker.localtime import local_date
 from tracker.models import Incident, utcnow
@@ -29,7 +28,7 @@ class ReportForm(FilterForm):
         return self.format.data if self.format.data in {c.value for c in self.format.choices} else "csv"
 
 
-class CitesForm(FlaskForm):
+class CitesForm(Form):
     class Meta:
         csrf = False  # a GET form
 

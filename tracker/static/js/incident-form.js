@@ -32,8 +32,9 @@
     var add = event.target.closest("[data-add-item]");
     var remove = event.target.closest("[data-remove-item]");
     if (add) {
-      event.preventDefault();
       var rows = list.querySelectorAll("[data-item-row]");
+      if (rows.length >= Number(list.dataset.maxItems)) return;  // the server explains the limit
+      event.preventDefault();
       var copy = rows[rows.length - 1].cloneNode(true);
       copy.querySelectorAll("input").forEach(function (input) { input.value = ""; });
       copy.querySelectorAll("select").forEach(function (select) { select.selectedIndex = 0; });
