@@ -24,7 +24,7 @@ from tests.evidence import files
 from tests.incidents.test_create import valid_form
 from tests.incidents.test_edit import edit_form
 from tests.support.factories import PASSWORD, make_user
-from tests.support.fuzz import COORDINATE, DATE, DATETIME, NUMBER, SWEEP, TEXT, changes, choice, send
+from tests.support.fuzz import COORDINATE, DATE, DATETIME, NUMBER, OFFSET, SWEEP, TEXT, changes, choice, send
 from tests.support.incidents import make_incident, seed
 from tracker.admin.reference import REFERENCE_TABLES
 from tracker.extensions import db
@@ -69,6 +69,7 @@ def incident_fields() -> dict:
     products, species = ids(Product), ids(Species)
     return {
         "category": choice(*db.session.scalars(select(Category.slug))), "occurred_at": DATETIME,
+        "occurred_offset": OFFSET, "occurred_fold": OFFSET, "country": choice("", "RU", "CN", "MN", "XX"),
         "place": choice("", *ids(Place)), "lat": COORDINATE, "lon": COORDINATE, "location_text": TEXT,
         "description": TEXT, "patrol_ref": TEXT, "detection_method": choice(*(d.value for d in DetectionMethod)),
         "suspects": NUMBER, "arrests": NUMBER, "estimated_value": NUMBER, "currency": choice("", *CURRENCIES),

@@ -29,11 +29,14 @@ NUMBER = st.one_of(st.sampled_from(ODD_NUMBERS), st.integers(-(10**30), 10**30).
 ODD_DATES = ["0001-01-01", "9999-12-31", "0000-01-01", "10000-01-01", "2024-02-30", "2024-13-01", "2024-1-1",
              "1.1.2024", "-2024-01-01", "1969-12-31", "1990-01-01", ""]
 DATE = st.one_of(st.sampled_from(ODD_DATES), st.dates().map(date.isoformat), TEXT)
-# TODO(lead): widen once the time-zone fix lands (year 0001 and 9999, non-existent local times
-# are the lead's OverflowError and time-zone work on IncidentForm.occurred_at).
-ORDINARY_DATETIME = st.datetimes(min_value=datetime(1980, 1, 1), max_value=datetime(2030, 12, 31)).map(
+# Any wall clock: year 1 and 9999 (an offset would overflow them), and the hours the region's clocks
+# skipped or repeated (Ulaanbaatar 2015, Vladivostok 2014, Shanghai 1990).
+ANY_DATETIME = st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59)).map(
     lambda moment: moment.isoformat(timespec="minutes"))
-DATETIME = st.one_of(ORDINARY_DATETIME, st.sampled_from(["", "2024-02-30T10:00", "2024-01-01", "yesterday"]))
+CLOCK_CHANGES = ["2015-03-28T02:30", "2015-09-25T23:30", "2014-10-26T01:30", "1990-04-15T02:30",
+                 "1990-09-16T01:30", "0001-01-01T00:00", "9999-12-31T23:59", "2024-05-06T07:08:09"]
+OFFSET = st.one_of(st.sampled_from(["+08:00", "+09:00", "+10:00", "+11:00", "-00:00", "+99:99", "+8", ""]), TEXT)
+DATETIME = st.one_of(ANY_DATETIME, st.sampled_from(CLOCK_CHANGES + ["", "2024-02-30T10:00", "2024-01-01", "yesterday"]))
 
 COORDINATES = ["0", "-0", "N-43", "43°06'30\"N", "43°60'N", "91", "-180.0000001", "1,5", "1,5;", "43,1,131,4",
                "43.1, 131.4", "131°E", "北43", "NaN", "inf", "1e999", "43 06 30 N 131 27 E"]

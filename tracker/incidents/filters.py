@@ -130,9 +130,14 @@ class FilterForm(Form):
             category=ok(self.category), status=ok(self.status), country=ok(self.country),
             place=ok(self.place, int), species=ok(self.species, int), product=ok(self.product, int),
             detection=ok(self.detection), reporter=ok(self.reporter),
-            date_from=self.date_from.data, date_to=self.date_to.data,  # None unless a valid date
+            date_from=_within_range(self.date_from.data), date_to=_within_range(self.date_to.data),
             q=ok(self.q, lambda v: v.strip() or None),
             sensitive=True if ok(self.sensitive) == "1" else None, sort=ok(self.sort) or "occurred")
+
+
+def _within_range(day: date | None) -> date | None:
+    """A date the filters can use: outside FILTER_DATES it is shown as an error and left out."""
+    return day if day is not None and FILTER_DATES.min <= day <= FILTER_DATES.max else None
 
 
 def by_name(rows):
