@@ -12,12 +12,16 @@ LOCALES = {"en": "en-US", "ru": "ru-RU", "zh": "zh-CN"}
 VIEWPORTS = {"390": PHONE, "1280": DESKTOP}
 
 
-def sign_in_as(page, base_url, username):
+def open_as(new_page, base_url, username, lang, width, path):
+    """A signed-in page in `lang` at `width`, opened at `path`."""
+    page = new_page(viewport=VIEWPORTS[width], locale=LOCALES[lang])
     page.goto(f"{base_url}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url(f"{base_url}/")
+    page.goto(f"{base_url}{path}")
+    return page
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +41,7 @@ def people(live_app):
 @pytest.mark.parametrize("lang", LOCALES)
 @pytest.mark.parametrize("width", VIEWPORTS)
 def test_a_repeated_hour_is_asked_for(live_server, new_page, people, lang, width):
-    page = new_page(viewport=VIEWPORTS[width], locale=LOCALES[lang])
-    sign_in_as(page, live_server, f"e2e_ub_{lang}")
-    page.goto(f"{live_server}/incidents/new")
+    page = open_as(new_page, live_server, f"e2e_ub_{lang}", lang, width, "/incidents/new")
     page.select_option("#category", index=1)
     page.fill("#occurred_at", "2015-09-25T23:30")
     page.select_option("#items-0-product", index=1)
@@ -61,9 +63,7 @@ def test_a_repeated_hour_is_asked_for(live_server, new_page, people, lang, width
 @pytest.mark.parametrize("lang", LOCALES)
 @pytest.mark.parametrize("width", VIEWPORTS)
 def test_the_manager_sees_the_place_withheld(live_server, new_page, people, lang, width):
-    page = new_page(viewport=VIEWPORTS[width], locale=LOCALES[lang])
-    sign_in_as(page, live_server, f"e2e_manager_{lang}")
-    page.goto(f"{live_server}/incidents/{people}")
+    page = open_as(new_page, live_server, f"e2e_manager_{lang}", lang, width, f"/incidents/{people}")
     body = page.content()
     assert "Kedrovaya" not in body and "43.12" not in body and "43.15000, 131.95000" in body
     assert page.locator(".withheld").is_visible()

@@ -16,6 +16,7 @@ from sqlalchemy import func, insert, select, text
 
 from tracker.audit.chain import event_hash
 from tracker.extensions import db
+from tracker.incidents import derived
 from tracker.models import (
     GENESIS_HASH,
     AuditEvent,
@@ -170,7 +171,7 @@ def generate(count: int, seed: int = 1, now: datetime | None = None, progress=No
             "id": incident_id, "ref": f"INC-{year}-{counters[year]:06d}",
             "client_uuid": uuid.UUID(int=rng.getrandbits(128), version=4), "category_id": category.id,
             "occurred_at": occurred, "reported_at": reported, "reporter_id": reporter.id, "unit": reporter.unit,
-            "place_id": place.id, "country": place.country,
+            "place_id": place.id, "country": None,
             "lat": round((place.lat or 45) + rng.gauss(0, 0.25), 5),
             "lon": round((place.lon or 133) + rng.gauss(0, 0.3), 5),
             "location_text": "", "description": rng.choice(DESCRIPTIONS), "status": status.value,
@@ -185,6 +186,8 @@ def generate(count: int, seed: int = 1, now: datetime | None = None, progress=No
             "origin_country": "", "transit_countries": "", "destination_country": "", "offender_nationalities": "",
             "disposal": "", "created_at": reported, "updated_at": reported, "version": 1,
         })
+        row = incidents[-1]
+        row["country"] = derived.country_rule(place.country, row["lat"], row["lon"], None)
         event_id += 1
         changes = {"ref": incidents[-1]["ref"], "status": status.value, "source": "demo"}
         digest = event_hash(event_id, reported, reporter.id, reporter.username, "create", "incident", incident_id,
