@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (
-    DateTimeLocalField,
     FormField,
     HiddenField,
     IntegerField,
     MultipleFileField,
-    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -22,7 +19,6 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from tracker import localtime
 from tracker.evidence.widgets import stage_attributes
 from tracker.extensions import db
 from tracker.forms import CountedFieldList, FitsColumn, Form, OptionalSelectField, TypedDecimalField, choices
@@ -30,6 +26,7 @@ from tracker.incidents import derived
 from tracker.incidents.coordinates import CoordinateError, is_null_island, parse_part, split_pair
 from tracker.incidents.fields import TRADE_FIELDS, label
 from tracker.incidents.filters import by_name, place_choices
+from tracker.incidents.time_entry import TimeEntry
 from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, UNIT_LABELS
 from tracker.models import (
     COUNTRIES,
@@ -41,11 +38,8 @@ from tracker.models import (
     IncidentItem,
     Product,
     Species,
-    utcnow,
 )
 
-EARLIEST = datetime(1990, 1, 1)  # as the user reads the clock
-FUTURE_TOLERANCE_MINUTES = 10
 MAX_ITEMS = 50
 COORDINATE_REASONS = {
     "unreadable": _l("Not a coordinate we can read. Use decimal degrees (43.1083) or degrees, minutes, "
@@ -106,8 +100,6 @@ def _product_choice(product):
     return [SelectChoice(value=str(product.id), label=product.name, render_kw={"data-unit": product.default_unit})]
 
 
-MINUTES_FIRST = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
-SECONDS_FIRST = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
 
 
 def text_field(name: str, field_class=StringField, **kwargs):
@@ -116,16 +108,10 @@ def text_field(name: str, field_class=StringField, **kwargs):
     return field_class(label(name), validators=[Length(max=length)], **kwargs)
 
 
-class IncidentForm(Form):
+class IncidentForm(TimeEntry, Form):
     client_uuid = HiddenField()
     version = HiddenField()
     category = SelectField(_l("Category"), validators=[InputRequired(_l("Choose a category."))])
-    occurred_at = DateTimeLocalField(_l("When it happened"), format=list(MINUTES_FIRST),
-                                     validators=[InputRequired(_l("Enter the date and time."))])
-    # The UTC offset the time is read at: set by the edit form, and by the choice below when the
-    # time happened twice (clocks went back), so that saving again keeps the same instant.
-    occurred_offset = HiddenField()
-    occurred_fold = RadioField(_l("Which one?"), validate_choice=False)
     place = OptionalSelectField(_l("Protected area or region"))
     lat = CoordinateField(_l("Latitude"), axis="lat", render_kw={"inputmode": "decimal", "autocomplete": "off"})
     lon = CoordinateField(_l("Longitude"), axis="lon", render_kw={"inputmode": "decimal", "autocomplete": "off"})
@@ -215,57 +201,6 @@ class IncidentForm(Form):
             if pair:
                 self.lat.data, self.lon.data = pair[0].strip(), pair[1].strip()
 
-    def show_time(self, instant: datetime) -> None:
-        """Fill the time fields with a stored instant as the user reads it: with seconds only
-        where the instant has them, and the offset that tells a repeated hour's two instants apart."""
-        wall, offset = localtime.to_wall(instant, localtime.user_zone())
-        self.occurred_at.data = wall.replace(microsecond=0)
-        self.occurred_offset.data = localtime.format_offset(offset)
-        if wall.second:
-            self.occurred_at.format = list(SECONDS_FIRST)
-            self.occurred_at.render_kw = {**(self.occurred_at.render_kw or {}), "step": "1"}
-
-    def validate_occurred_at(self, field):
-        self._occurred = None
-        wall = field.data
-        if wall is None:
-            return
-        if wall < EARLIEST:  # on the wall clock first: year 0001 minus an offset would overflow
-            raise ValidationError(_l("The date cannot be before 1990."))
-        now = utcnow()
-        if wall > now.replace(tzinfo=None) + timedelta(days=2):
-            raise ValidationError(_l("The date is in the future."))
-        chosen = localtime.parse_offset(self.occurred_fold.data) or localtime.parse_offset(self.occurred_offset.data)
-        try:
-            instant = localtime.to_utc(wall, localtime.user_zone(), chosen)
-        except localtime.LocalTimeProblem as problem:
-            raise ValidationError(self._explain(problem)) from None
-        if (instant - now).total_seconds() > FUTURE_TOLERANCE_MINUTES * 60:
-            raise ValidationError(_l("The date is in the future."))
-        self._occurred = instant
-        # Carried if the form comes back for another reason, so a repeated hour is asked once.
-        self.occurred_offset.data = localtime.format_offset(localtime.to_wall(instant, localtime.user_zone())[1])
-
-    def _explain(self, problem: localtime.LocalTimeProblem) -> str:
-        """Why a wall time cannot be stored as it is; for a repeated time, offer both."""
-        earlier, later = (localtime.format_offset(o) for o in problem.offsets)
-        if problem.kind == "missing":
-            moment = (problem.wall - problem.offsets[0]).replace(tzinfo=localtime.UTC)
-            return _("This time did not exist here: that night the clocks jumped forward from UTC%(earlier)s "
-                     "to UTC%(later)s. Check the time; %(same)s is the same moment.",
-                     earlier=earlier, later=later, same=format_datetime(moment, "short"))
-        time = problem.wall.strftime("%H:%M")
-        self.occurred_fold.choices = choices([
-            (earlier, _("%(time)s at UTC%(offset)s, before the clocks went back", time=time, offset=earlier)),
-            (later, _("%(time)s at UTC%(offset)s, after the clocks went back", time=time, offset=later))])
-        return _("This time happened twice that night, when the clocks went back from UTC%(earlier)s to "
-                 "UTC%(later)s. Choose which one below.", earlier=earlier, later=later)
-
-    @property
-    def asks_which_time(self) -> bool:
-        """True when the form must show the choice between the two instants of a repeated time."""
-        return bool(self.occurred_fold.choices)
-
     def validate_arrests(self, field):
         if field.data is not None and self.suspects.data is not None and field.data > self.suspects.data:
             raise ValidationError(_l("There cannot be more arrests than suspects."))
@@ -307,23 +242,6 @@ class IncidentForm(Form):
     def validate_currency(self, field):
         if self.estimated_value.data is not None and not field.data:
             raise ValidationError(_l("Choose the currency of the estimated value."))
-
-    def occurred_at_utc(self, stored: datetime | None = None) -> datetime:
-        """The instant of the validated time. On an edit, `stored` itself as long as the form
-        shows it unchanged (the form drops fractions of a second), so saving never moves it."""
-        if stored is not None:
-            zone = localtime.user_zone()
-            wall, offset = localtime.to_wall(stored, zone)
-            if (wall.replace(microsecond=0), offset) == localtime.to_wall(self._occurred, zone):
-                return stored
-        return self._occurred
-
-    def entered_time(self) -> dict:
-        """What was typed, in which zone and at which offset: kept in the audit trail as the
-        record of how the stored instant came about."""
-        zone = localtime.user_zone()
-        return {"local": self.occurred_at.data.isoformat(), "zone": zone.key,
-                "offset": localtime.format_offset(localtime.to_wall(self._occurred, zone)[1])}
 
     def facts(self, stored_occurred_at: datetime | None = None) -> dict:
         """Incident column values from the validated form."""
