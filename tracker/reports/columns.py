@@ -113,14 +113,10 @@ CSV_HEADER = [c.name for c in INCIDENT_COLUMNS + ITEM_COLUMNS]
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(text: str) -> str:
+def neutralise(text: str | None) -> str | None:
     """Spreadsheets run a cell that starts with = + - @ (or a tab or CR before one) as a formula;
     a leading apostrophe keeps it text (OWASP "CSV injection")."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
-
-
-def as_is(text: str) -> str:
-    return text
+    return "'" + text if text and text.startswith(FORMULA_TRIGGERS) else text
 
 
 def iso_utc(value) -> str:

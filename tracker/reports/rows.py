@@ -18,7 +18,7 @@ from tracker.extensions import db
 from tracker.incidents.filters import IncidentFilters
 from tracker.incidents.queries import SORT_COLUMNS, count_incidents, scoped
 from tracker.models import Incident, IncidentItem, User
-from tracker.reports.columns import INCIDENT_COLUMNS, ITEM_COLUMNS, Column, Ref, as_is, neutralise
+from tracker.reports.columns import INCIDENT_COLUMNS, ITEM_COLUMNS, Column, Ref, neutralise
 
 BATCH = 2000
 KEYS = 2  # the incident's and the item's id come first in every row
@@ -65,38 +65,49 @@ class RecordBuilder:
     text against formula injection."""
 
     def __init__(self, spreadsheet: bool):
-        self.clean: Callable[[str], str] = neutralise if spreadsheet else as_is
+        self.clean: Callable[[str], str] | None = neutralise if spreadsheet else None
         self.tables: dict[tuple, dict] = {}
-        self.incident_plan = self._plan(INCIDENT_COLUMNS, KEYS)
-        self.item_plan = self._plan(ITEM_COLUMNS, KEYS + len(INCIDENT_COLUMNS))
+        first_item = KEYS + len(INCIDENT_COLUMNS)
+        self.incident_slice, self.incident_plan = slice(KEYS, first_item), self._plan(INCIDENT_COLUMNS)
+        self.item_slice, self.item_plan = slice(first_item, None), self._plan(ITEM_COLUMNS)
 
-    def _plan(self, columns, first: int) -> list[tuple[int, Callable | None]]:
-        """(position in the row, conversion or None) per column."""
-        return [(first + n, self._conversion(column)) for n, column in enumerate(columns)]
+    def _plan(self, columns) -> list[tuple[int, Callable]]:
+        """(position among the columns, conversion) for the columns whose value needs one: the
+        rest are taken from the row as they are (a slice, the costliest step otherwise)."""
+        plan = ((n, self._conversion(column)) for n, column in enumerate(columns))
+        return [(n, convert) for n, convert in plan if convert is not None]
 
     def _conversion(self, column: Column) -> Callable | None:
         if column.ref:
-            table = self._table(column.ref, self.clean if column.kind == "text" else as_is)
-            return lambda key: table.get(key, "")
-        clean = self.clean
-        return {"text": lambda value: value and clean(value), "datetime": utc_naive,
+            return self._table(column.ref, self.clean if column.kind == "text" else None).__getitem__
+        return {"text": self.clean, "datetime": utc_naive,
                 "date": lambda text: date.fromisoformat(text) if text else None}.get(column.kind)
 
     def _table(self, ref: Ref, clean) -> dict:
-        """A reference table's values by id, made once per export."""
+        """A reference table's values by id, made once per export ('' for no row)."""
         key = (ref.model, ref.attribute, clean)
         if key not in self.tables:
-            self.tables[key] = {row.id: clean(getattr(row, ref.attribute) or "")
-                                for row in db.session.scalars(select(ref.model))}
+            values = {row.id: getattr(row, ref.attribute) or "" for row in db.session.scalars(select(ref.model))}
+            self.tables[key] = _Lookup({k: clean(v) for k, v in values.items()} if clean else values)
         return self.tables[key]
 
     def incident(self, row) -> list:
-        return [convert(row[n]) if convert else row[n] for n, convert in self.incident_plan]
+        return self._cells(row[self.incident_slice], self.incident_plan)
 
     def item(self, row) -> list | None:
-        if row[1] is None:
-            return None
-        return [convert(row[n]) if convert else row[n] for n, convert in self.item_plan]
+        return None if row[1] is None else self._cells(row[self.item_slice], self.item_plan)
+
+    @staticmethod
+    def _cells(values, plan) -> list:
+        cells = list(values)
+        for n, convert in plan:
+            cells[n] = convert(cells[n])
+        return cells
+
+
+class _Lookup(dict):
+    def __missing__(self, key) -> str:
+        return ""
 
 
 def records(f: IncidentFilters, user: User, builder: RecordBuilder) -> Iterator[tuple[list, list | None]]:
