@@ -78,9 +78,10 @@ class Incident(db.Model):
         # Keyset pagination and the default sort walk these.
         Index("ix_incidents_occurred_at_id", "occurred_at", "id"),
         Index("ix_incidents_created_at_id", "created_at", "id"),
-        # Category and period, with the position so that the dashboard map's grid counts read
-        # no (wide) incident row; also serves the duplicate search and category filters.
-        Index("ix_incidents_category_map", "category_id", "occurred_at", "lat", "lon"),
+        # Category and period, with the position and whether it is sensitive, so that the
+        # dashboard map's grid counts read no (wide) incident row, also for users who see
+        # sensitive positions generalised; also serves the duplicate search and category filters.
+        Index("ix_incidents_category_map", "category_id", "occurred_at", "lat", "lon", "sensitive"),
         Index("ix_incidents_unit_occurred", "unit", "occurred_at"),
         Index("ix_incidents_lat_lon", "lat", "lon"),
     )
