@@ -36,6 +36,8 @@ class Config:
     REPORTS_SYNC_MAX_ROWS = _env_int("REPORTS_SYNC_MAX_ROWS", 50000)
     REPORTS_DIR = os.environ.get("REPORTS_DIR") or str(INSTANCE_DIR / "exports")
     REPORTS_KEEP_HOURS = _env_int("REPORTS_KEEP_HOURS", 24)
+    # Imports: files above this size are checked and imported in the background, with a progress bar.
+    IMPORT_SYNC_MAX_BYTES = _env_int("IMPORT_SYNC_MAX_MB", 2) * 1024 * 1024
     # The request limit leaves room for several files and the form around them.
     MAX_CONTENT_LENGTH = _env_int("MAX_REQUEST_MB", 100) * 1024 * 1024
     # Files staged from the incident form, per user (a phone on a flaky link retries).

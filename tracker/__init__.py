@@ -65,11 +65,12 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
     from tracker.dashboards.views import bp as dashboards_bp
     from tracker.evidence.views import bp as evidence_bp
+    from tracker.imports.routes import bp as imports_bp
     from tracker.incidents.routes import bp as incidents_bp
     from tracker.main.views import bp as main_bp
     from tracker.reports.routes import bp as reports_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, incidents_bp, evidence_bp, reports_bp, dashboards_bp):
+    for bp in (main_bp, auth_bp, admin_bp, imports_bp, incidents_bp, evidence_bp, reports_bp, dashboards_bp):
         app.register_blueprint(bp)
 
 

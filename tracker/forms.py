@@ -54,20 +54,30 @@ DECIMAL_COMMA = re.compile(r"\s*(?P<whole>[-+]?\d+),(?P<fraction>\d+)\s*")
 THOUSANDS_LOOKALIKE = re.compile(r"[-+]?[1-9]\d{0,2}")
 
 
+def decimal_text(text: str) -> str:
+    """A decimal as people type it, in the form Decimal() reads: `1,5` (a decimal comma) becomes
+    `1.5`, anything else is left as it is. `1,500` raises ValueError with a question rather than
+    being guessed: it is 1.5 in Russian habit and 1500 in English. The import reads files with it."""
+    match = DECIMAL_COMMA.fullmatch(text)
+    if not match:
+        return text
+    whole, fraction = match["whole"], match["fraction"]
+    if len(fraction) == 3 and THOUSANDS_LOOKALIKE.fullmatch(whole):
+        raise ValueError(_l("Is it %(decimal)s or %(whole)s? Write the number with a decimal point and "
+                            "without thousands separators.", decimal=f"{whole}.{fraction}", whole=whole + fraction))
+    return f"{whole}.{fraction}"
+
+
 class TypedDecimalField(DecimalField):
-    """A decimal as people type it: `1.5`, or `1,5` with a decimal comma. `1,500` is refused
-    with a question rather than guessed: it is 1.5 in Russian habit and 1500 in English."""
+    """A decimal as people type it (decimal_text): `1.5`, or `1,5` with a decimal comma."""
 
     def process_formdata(self, valuelist):
-        match = DECIMAL_COMMA.fullmatch(valuelist[0]) if valuelist and isinstance(valuelist[0], str) else None
-        if match:
-            whole, fraction = match["whole"], match["fraction"]
-            if len(fraction) == 3 and THOUSANDS_LOOKALIKE.fullmatch(whole):
+        if valuelist and isinstance(valuelist[0], str):
+            try:
+                valuelist = [decimal_text(valuelist[0]), *valuelist[1:]]
+            except ValueError:
                 self.data = None
-                raise ValueError(_l("Is it %(decimal)s or %(whole)s? Write the number with a decimal point and "
-                                    "without thousands separators.", decimal=f"{whole}.{fraction}",
-                                    whole=whole + fraction))
-            valuelist = [f"{whole}.{fraction}"]
+                raise
         super().process_formdata(valuelist)
 
 

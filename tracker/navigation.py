@@ -15,6 +15,7 @@ MENU = (
     ("reports.index", _l("Reports")),
     ("admin.users", _l("Users")),
     ("admin.reference_list", _l("Reference data")),
+    ("imports.index", _l("Import")),
 )
 ENDPOINT_ARGS = {"admin.reference_list": {"table": "categories"}}
 

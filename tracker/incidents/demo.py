@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, select, text
 from tracker.audit.chain import event_hash
 from tracker.extensions import db
 from tracker.incidents import derived
+from tracker.incidents.references import format_reference
 from tracker.models import (
     GENESIS_HASH,
     AuditEvent,
@@ -168,7 +169,7 @@ def generate(count: int, seed: int = 1, now: datetime | None = None, progress=No
         suspects = rng.choice((0, 0, 0, 1, 1, 2, 3))
         closed = status == IncidentStatus.CLOSED
         incidents.append({
-            "id": incident_id, "ref": f"INC-{year}-{counters[year]:06d}",
+            "id": incident_id, "ref": format_reference(year, counters[year]),
             "client_uuid": uuid.UUID(int=rng.getrandbits(128), version=4), "category_id": category.id,
             "occurred_at": occurred, "reported_at": reported, "reporter_id": reporter.id, "unit": reporter.unit,
             "place_id": place.id, "country": None,

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tracker.audit import chain
-from tracker.database import dialect_insert
 from tracker.extensions import db
 from tracker.incidents import derived, fields
-from tracker.models import Incident, IncidentItem, IncidentStatus, ReferenceCounter, User, aware, utcnow
+from tracker.incidents.references import next_reference
+from tracker.models import Incident, IncidentItem, IncidentStatus, User, aware, utcnow
 
 
 @dataclass
@@ -20,19 +20,6 @@ class ItemData:
     quantity: Decimal
     unit: str
     notes: str = ""
-
-
-def next_reference(year: int) -> str:
-    """INC-<year>-<6 digits>, from a per-year counter that only goes up.
-
-    The counter row is updated in the caller's transaction, so concurrent writers queue on it
-    (SQLite: BEGIN IMMEDIATE; PostgreSQL: the row lock) and never get the same number.
-    """
-    stmt = dialect_insert(ReferenceCounter).values(year=year, last_number=1)
-    stmt = stmt.on_conflict_do_update(index_elements=[ReferenceCounter.year],
-                                      set_={"last_number": ReferenceCounter.last_number + 1})
-    number = db.session.execute(stmt.returning(ReferenceCounter.last_number)).scalar_one()
-    return f"INC-{year}-{number:06d}"
 
 
 def _check_facts(facts: dict) -> None:

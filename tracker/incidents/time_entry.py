@@ -23,6 +23,21 @@ MINUTES_FIRST = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
 SECONDS_FIRST = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
 
 
+def range_problem(wall: datetime, instant: datetime | None = None):
+    """Why the time of an incident cannot be stored, else None: before 1990 on the clock it was
+    read on, or in the future. Without the instant, the wall clock alone is judged (with two days
+    for any zone's offset), so that a year such as 0001 is refused before any conversion; the form
+    and the import (on the reporting zone's clock) both ask this."""
+    if wall < EARLIEST:
+        return _l("The date cannot be before 1990.")
+    now = utcnow()
+    if wall > now.replace(tzinfo=None) + timedelta(days=2):
+        return _l("The date is in the future.")
+    if instant is not None and (instant - now).total_seconds() > FUTURE_TOLERANCE_MINUTES * 60:
+        return _l("The date is in the future.")
+    return None
+
+
 class TimeEntry:
     """Fields and checks of "When it happened", mixed into the incident form."""
 
@@ -48,18 +63,17 @@ class TimeEntry:
         wall = field.data
         if wall is None:
             return
-        if wall < EARLIEST:  # on the wall clock first: year 0001 minus an offset would overflow
-            raise ValidationError(_l("The date cannot be before 1990."))
-        now = utcnow()
-        if wall > now.replace(tzinfo=None) + timedelta(days=2):
-            raise ValidationError(_l("The date is in the future."))
+        out_of_range = range_problem(wall)  # on the wall clock first: year 0001 minus an offset would overflow
+        if out_of_range:
+            raise ValidationError(out_of_range)
         chosen = localtime.parse_offset(self.occurred_fold.data) or localtime.parse_offset(self.occurred_offset.data)
         try:
             instant = localtime.to_utc(wall, localtime.user_zone(), chosen)
         except localtime.LocalTimeProblem as problem:
             raise ValidationError(self._explain(problem)) from None
-        if (instant - now).total_seconds() > FUTURE_TOLERANCE_MINUTES * 60:
-            raise ValidationError(_l("The date is in the future."))
+        out_of_range = range_problem(wall, instant)
+        if out_of_range:
+            raise ValidationError(out_of_range)
         self._occurred = instant
         # Carried if the form comes back for another reason, so a repeated hour is asked once.
         self.occurred_offset.data = localtime.format_offset(localtime.to_wall(instant, localtime.user_zone())[1])

@@ -130,6 +130,9 @@ class Incident(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
                                                  onupdate=func.now())
+    # Set by a bulk import (tracker/imports): `<key column>:<value>` of the row it came from, so that
+    # importing the same file again recognises it and creates nothing new.
+    import_key: Mapped[Optional[str]] = mapped_column(String(255), unique=True, index=True)
     # Optimistic locking: an UPDATE that finds another version raises StaleDataError, so two
     # people editing at once cannot silently overwrite each other.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -119,6 +119,12 @@ def neutralise(text: str | None) -> str | None:
     return "'" + text if text and text.startswith(FORMULA_TRIGGERS) else text
 
 
+def restore(text: str) -> str:
+    """The text `neutralise` was given, for the import of an export. A text that itself began
+    with an apostrophe before one of the triggers cannot be told apart, and loses the apostrophe."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS) else text
+
+
 def iso_utc(value) -> str:
     return value.isoformat(timespec="seconds") + "Z"
 

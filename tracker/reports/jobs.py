@@ -1,4 +1,5 @@
-"""Background builds of XLSX and PDF files too large to make while the browser waits.
+"""Background builds of XLSX and PDF files too large to make while the browser waits, and of
+bulk imports (tracker/imports), which check and write large files the same way.
 
 A job is a thread in the worker process that started it (no new servers). Its status lives in
 REPORTS_DIR/<id>.json next to the file it builds, so any worker process on the machine can show
@@ -37,7 +38,7 @@ _slots = threading.BoundedSemaphore(2)
 class Job:
     id: str
     owner_id: int
-    kind: str                 # a key of formats.FORMATS that builds
+    kind: str                 # a key of formats.FORMATS that builds, or an import step
     args: dict
     locale: str
     filename: str             # the download's name
@@ -46,6 +47,7 @@ class Job:
     state: str = "queued"     # queued | running | done | failed
     created_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
+    result: dict = field(default_factory=dict)  # what on_done reports besides the file (an import's counts)
 
     @property
     def finished(self) -> bool:
@@ -102,45 +104,56 @@ Builder = Callable[[str, Job, User, Callable], object]
 
 
 def start(kind: str, args: dict, owner: User, locale: str, filename: str, total: int, build: Builder,
-          on_done: Callable[[Job, User, object], None]) -> Job:
+          on_done: Callable[[Job, User, object], None], writes: bool = False, wait: bool = False) -> Job:
     """Save a queued job and start its thread; `build(path, job, user, progress)` writes the file,
-    `on_done(job, user, result)` runs after it (in the job's thread, with an app context)."""
+    `on_done(job, user, result)` runs after it (in the job's thread, with an app context).
+    `writes`: the build writes to the database, so on SQLite its transaction takes the write lock
+    at BEGIN, as a POST's does. `wait`: run it now, in this request (a small input)."""
     cleanup()
     job = Job(id=secrets.token_urlsafe(16), owner_id=owner.id, kind=kind, args=args, locale=locale,
               filename=filename, total=total)
     save(job)
+    if wait:
+        _execute(job, owner, build, on_done)
+        return job
     app = current_app._get_current_object()
-    threading.Thread(target=_run, args=(app, job, build, on_done), name=f"report-{job.id}", daemon=True).start()
+    threading.Thread(target=_run, args=(app, job, build, on_done, writes), name=f"report-{job.id}",
+                     daemon=True).start()
     return job
 
 
-def _run(app: Flask, job: Job, build: Builder, on_done) -> None:
-    """The build runs in a GET request context of its own: it only reads, and outside GET requests
-    tracker/database.py begins SQLite transactions IMMEDIATE, which would hold the write lock
-    (and block every writer) for the whole build."""
-    with _slots, app.test_request_context(f"/reports/jobs/{job.id}", method="GET"), force_locale(job.locale):
-        user = db.session.get(User, job.owner_id)
-        target = file_path(job)
-        partial = target.with_name(target.name + ".partial")
-        last_save = 0.0
+def _run(app: Flask, job: Job, build: Builder, on_done, writes: bool) -> None:
+    """The build runs in a request context of its own: a GET one when it only reads, since outside
+    GET requests tracker/database.py begins SQLite transactions IMMEDIATE, which would hold the
+    write lock (and block every writer) for the whole build."""
+    method = "POST" if writes else "GET"
+    with _slots, app.test_request_context(f"/reports/jobs/{job.id}", method=method), force_locale(job.locale):
+        _execute(job, db.session.get(User, job.owner_id), build, on_done)
 
-        def progress(done: int, total: int | None = None) -> None:
-            nonlocal last_save
-            job.done, job.total = done, total or job.total
-            if time.monotonic() - last_save >= SAVE_EVERY_SECONDS:
-                last_save = time.monotonic()
-                save(job)
 
-        try:
-            job.state = "running"
+def _execute(job: Job, user: User, build: Builder, on_done) -> None:
+    target = file_path(job)
+    partial = target.with_name(target.name + ".partial")
+    last_save = 0.0
+
+    def progress(done: int, total: int | None = None) -> None:
+        nonlocal last_save
+        job.done, job.total = done, total or job.total
+        if time.monotonic() - last_save >= SAVE_EVERY_SECONDS:
+            last_save = time.monotonic()
             save(job)
-            result = build(str(partial), job, user, progress)
-            os.replace(partial, target)
-            db.session.rollback()  # end the read transaction before the audit write
-            on_done(job, user, result)
-            job.state, job.done = "done", job.total
-        except Exception:
-            log.exception("report job %s (%s) failed", job.id, job.kind)
-            partial.unlink(missing_ok=True)
-            job.state = "failed"
+
+    try:
+        job.state = "running"
         save(job)
+        result = build(str(partial), job, user, progress)
+        os.replace(partial, target)
+        db.session.rollback()  # end the read transaction before the audit write
+        on_done(job, user, result)
+        job.state, job.done = "done", job.total
+    except Exception:
+        log.exception("report job %s (%s) failed", job.id, job.kind)
+        db.session.rollback()
+        partial.unlink(missing_ok=True)
+        job.state = "failed"
+    save(job)

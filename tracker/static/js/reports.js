@@ -1,4 +1,4 @@
-// Progress of a background export (templates/reports/job.html): polls the job's status and
+// Progress of a background export (templates/reports/job.html) or import (templates/imports/job.html): polls the job's status and
 // updates the <progress> bar; when the file is ready the download link appears. Without
 // JavaScript the page refreshes itself (<noscript> meta refresh) and has a "Check again" link.
 (function () {
@@ -18,7 +18,14 @@
     });
   }
 
+  // A page that shows the finished job itself (an import's report) asks for itself again.
+  var reload = box.hasAttribute("data-reload");
+
   function update(status) {
+    if (reload && (status.state === "done" || status.state === "failed")) {
+      window.location.reload();
+      return true;
+    }
     bar.value = status.percent;
     bar.textContent = status.percent + " %";
     if (percent) percent.textContent = status.percent;
