@@ -7,8 +7,10 @@ import io
 
 from openpyxl import Workbook
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
-from tests.imports.conftest import upload
+from tests.evidence import files
+from tests.imports.conftest import import_file, multipart, upload
 from tests.imports.files import VALID, csv_file, row
 from tests.support.forms import database_digest
 from tests.support.incidents import seed
@@ -138,10 +140,6 @@ def test_a_workbook_without_the_incidents_sheet(app, client, admin):
 
 def test_a_file_that_is_neither_csv_nor_xlsx_is_refused_at_the_upload(app, client, admin):
     seed(app)
-    from tests.evidence import files
-    from tests.imports.conftest import multipart
-    from werkzeug.datastructures import FileStorage
-
     for content, message in ((files.png(), "This is not a CSV or XLSX file."),
                              (b"\xd0\xcf\x11\xe0" + b"\x00" * 600, "Excel 97–2003 workbooks (.xls) are not read.")):
         response = client.post("/admin/import", **multipart({"file": FileStorage(io.BytesIO(content), "x.csv"),
@@ -154,8 +152,6 @@ def test_a_file_that_is_neither_csv_nor_xlsx_is_refused_at_the_upload(app, clien
 def test_the_valid_row_alone_imports(app, client, admin):
     """The rows above fail for their own change only."""
     seed(app)
-    from tests.imports.conftest import import_file
-
     done = import_file(client, csv_file([row(1)]), "one.csv")
 
     assert done.count("new") == 1 and done.count("written") == 1
