@@ -10,6 +10,7 @@ SQLite and PostgreSQL like the rest of the suite (TEST_DB).
 from __future__ import annotations
 
 import io
+import re
 import uuid
 from urllib.parse import quote
 
@@ -21,9 +22,12 @@ from sqlalchemy import select
 
 from tests.admin.test_users import NEW_USER
 from tests.evidence import files
+from tests.imports.conftest import reports_dir, upload  # noqa: F401  (the fixture keeps job files in tmp)
+from tests.imports.files import VALID, csv_file, row
 from tests.incidents.test_create import valid_form
 from tests.incidents.test_edit import edit_form
 from tests.support.factories import PASSWORD, make_user
+from tests.support.forms import database_digest
 from tests.support.fuzz import COORDINATE, DATE, DATETIME, NUMBER, OFFSET, SWEEP, TEXT, changes, choice, send
 from tests.support.incidents import make_incident, seed
 from tracker.admin.reference import REFERENCE_TABLES
@@ -313,12 +317,48 @@ def test_dashboard_filters_and_map(app, client, login_as):
     sweep()
 
 
+def import_files() -> st.SearchStrategy[bytes]:
+    """A valid import CSV with a few cells replaced by hostile values, or a file that is no CSV."""
+    cells = {name: TEXT for name in VALID} | {
+        "occurred_at_utc": st.one_of(DATETIME.map(lambda moment: moment + ":00Z"), TEXT), "occurred_date": DATE,
+        "reported_at_utc": st.one_of(DATETIME, TEXT), "lat": COORDINATE, "lon": COORDINATE, "suspects": NUMBER,
+        "arrests": NUMBER, "estimated_value": NUMBER, "quantity": NUMBER, "currency": choice("", *CURRENCIES),
+        "status": choice(*(s.value for s in IncidentStatus)), "quantity_unit": choice("", *UNITS),
+        "country": choice("", *COUNTRIES), "coordinate_precision": choice("", "exact", "0.1deg")}
+    rows = st.lists(changes(cells), min_size=1, max_size=3).map(
+        lambda changed: csv_file([row(n, **change) for n, change in enumerate(changed, 1)]))
+    others = st.sampled_from([files.png(), b"", b"PK\x03\x04zip", "Следы".encode("cp1251"), b"\xff\xfea\x00"])
+    return st.one_of(rows, others, st.binary(max_size=256), TEXT.map(str.encode))
+
+
+def test_import_forms(app, client, login_as):
+    """The upload and its dry run (which never writes, whatever the file holds) and the confirmation."""
+    seed(app)
+    login_as(Role.ADMIN)
+    checked = upload(client, csv_file([row(1)]))
+    sha256 = re.search(r'name="sha256" type="hidden" value="([0-9a-f]{64})"', checked.page).group(1)
+
+    @SWEEP
+    @given(import_files(), FILE_NAMES, choice("incident_ref", "patrol_ref", "description"), choice(sha256))
+    def sweep(content, name, key, confirmed):
+        with app.app_context():
+            before = database_digest()
+        send(app, client, "POST", "/admin/import", data={"file": (io.BytesIO(content), name), "key": key},
+             content_type="multipart/form-data")
+        with app.app_context():
+            assert database_digest() == before
+        send(app, client, "POST", checked.url + "/confirm", data={"sha256": confirmed})
+
+    sweep()
+
+
 def test_every_form_is_swept_and_keeps_the_input_rules(app):
     """A form added to the app derives from tracker.forms.Form (so the input rules apply to it)
     and gets a place in this sweep: the list below names them all."""
     swept = {"IncidentForm", "ItemForm", "StatusForm", "PasswordChangeForm", "PreferencesForm", "LoginForm",
              "ActionForm", "UserCreateForm", "UserEditForm", "PasswordResetForm", "CategoryForm", "SpeciesForm",
-             "ProductForm", "PlaceForm", "FilterForm", "ReportForm", "CitesForm", "_NamesForm", "Form"}
+             "ProductForm", "PlaceForm", "FilterForm", "ReportForm", "CitesForm", "_NamesForm", "Form", "ImportForm",
+             "ConfirmImportForm"}
 
     def subclasses(cls):
         for sub in cls.__subclasses__():
