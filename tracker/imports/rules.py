@@ -66,12 +66,16 @@ SUSPECTS, ARRESTS = declared(IncidentForm, "suspects"), declared(IncidentForm, "
 VALUE, QUANTITY = declared(IncidentForm, "estimated_value"), declared(ItemForm, "quantity")
 
 
+# WTForms' own messages, from its own catalog (as its fields give them).
+wtforms_message = translations.gettext
+
+
 def whole_number(text: str, column: str) -> int:
     """As IntegerField reads it."""
     try:
         return int(text)
     except ValueError:
-        raise Refused(translations.gettext("Not a valid integer value."), column) from None
+        raise Refused(wtforms_message("Not a valid integer value."), column) from None
 
 
 def decimal(text: str, column: str) -> Decimal:
@@ -79,7 +83,7 @@ def decimal(text: str, column: str) -> Decimal:
     try:
         return Decimal(decimal_text(text))
     except InvalidOperation:
-        raise Refused(translations.gettext("Not a valid decimal value."), column) from None
+        raise Refused(wtforms_message("Not a valid decimal value."), column) from None
     except ValueError as error:  # 1,500: which one is meant?
         raise Refused(error.args[0], column) from None
 
