@@ -29,12 +29,13 @@ from pathlib import Path
 from typing import Callable
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.audit import chain
 from tracker.dashboards.rollups import CHUNK, apply_changes, read_contributions, rebuild
 from tracker.extensions import db
+from tracker.imports.bulk import insert_rows, take_ids
 from tracker.imports.matching import References
 from tracker.imports.records import Converter, Imported
 from tracker.imports.report import NOTE, ProblemLog, Summary
@@ -166,25 +167,20 @@ class Importer:
 
     def _insert(self, fresh: list[Imported], refs: list[str | None]) -> None:
         now = utcnow()
-        rows = []
-        for b, ref in zip(fresh, refs, strict=True):
+        ids = take_ids(incidents, len(fresh))
+        rows, item_rows = [], []
+        for incident_id, b, ref in zip(ids, fresh, refs, strict=True):
             if ref is None:
                 self.temporary += 1
                 ref = f"{TEMPORARY}{self.token}{self.temporary:x}"
-            rows.append({**b.values, "ref": ref, "client_uuid": uuid.uuid4(), "reporter_id": self.user.id,
-                         "import_key": b.key, "rejection_reason": "", "created_at": now, "updated_at": now,
-                         "version": 1})
-        # Matched by key, not by order: SQLite would insert row by row to return ids in order.
-        by_key = dict(db.session.execute(insert(incidents).returning(incidents.c.import_key, incidents.c.id),
-                                         rows).all())
-        ids = [by_key[b.key] for b in fresh]
-        item_rows = [{**item, "incident_id": incident_id} for incident_id, b in zip(ids, fresh, strict=True)
-                     for item in b.items]
-        if item_rows:
-            db.session.execute(insert(items), item_rows)
+                self.waiting.append((incident_id, b.year))
+            rows.append({**b.values, "id": incident_id, "ref": ref, "client_uuid": uuid.uuid4(),
+                         "reporter_id": self.user.id, "import_key": b.key, "rejection_reason": "",
+                         "created_at": now, "updated_at": now, "version": 1})
+            item_rows += [{**item, "incident_id": incident_id} for item in b.items]
+        insert_rows(incidents, rows)
+        insert_rows(items, item_rows)
         self.new_ids.extend(ids)
-        self.waiting += [(incident_id, b.year) for incident_id, b, ref in zip(ids, fresh, refs, strict=True)
-                         if ref is None]
 
     def _finish(self) -> None:
         self._give_references()

@@ -10,6 +10,7 @@ or raises `Refused` with the form's message.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from types import SimpleNamespace
 
 from flask_wtf.i18n import translations
@@ -88,6 +89,9 @@ def decimal(text: str, column: str) -> Decimal:
         raise Refused(error.args[0], column) from None
 
 
+# The checks below depend on their text alone: a file repeats the same few values, which are then
+# checked once (refusals are not kept, their message being in the reader's language).
+@lru_cache(maxsize=4096)
 def counts(suspects_text: str, arrests_text: str) -> tuple[int, int]:
     """Suspects and arrests (0 when empty), each in its range, and no more arrests than suspects."""
     suspects = Value(whole_number(suspects_text or "0", "suspects"), suspects_text)
@@ -97,6 +101,7 @@ def counts(suspects_text: str, arrests_text: str) -> tuple[int, int]:
     return suspects.data, arrests.data
 
 
+@lru_cache(maxsize=4096)
 def estimated_value(value_text: str, currency: str | None) -> Decimal | None:
     """The value (None when empty) and, with one, a currency."""
     if not value_text:
@@ -107,6 +112,7 @@ def estimated_value(value_text: str, currency: str | None) -> Decimal | None:
     return value.data
 
 
+@lru_cache(maxsize=4096)
 def quantity(text: str) -> Decimal:
     value = Value(decimal(text, "quantity"), text)
     _run([*QUANTITY, ItemForm.validate_quantity], value, "quantity")
