@@ -30,7 +30,7 @@ def test_every_endpoint_requires_login_except_the_allow_list(app, client):
 
 
 ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/reference/categories",
-               "/admin/reference/species/new", "/admin/reference/places"]
+               "/admin/reference/species/new", "/admin/reference/places", "/admin/import"]
 
 
 @pytest.mark.parametrize("role,expected", [(Role.RANGER, 403), (Role.COORDINATOR, 403),
