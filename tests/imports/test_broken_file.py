@@ -16,7 +16,9 @@ from tests.support.forms import database_digest
 from tests.support.incidents import seed
 from tracker.extensions import db
 from tracker.models import Incident
-from tracker.reports.columns import CSV_HEADER
+from tracker.reports.columns import CSV_HEADER, ITEM_COLUMNS
+
+ITEM_NAMES = [c.name for c in ITEM_COLUMNS]
 
 BROKEN = [
     row(1),                                                                  # line 2: fine
@@ -161,3 +163,27 @@ def test_the_valid_row_alone_imports(app, client, admin):
         assert incident.unit == "Leopard team" and incident.reporter.username == "importer"
         assert [(i.product.slug, i.species.scientific_name, i.quantity) for i in incident.items] == [
             ("paw", "Panthera tigris altaica", 2)]
+
+
+def test_workbook_problems_name_their_sheet_and_row(app, client, admin):
+    seed(app)
+    book = Workbook()
+    incidents = book.active
+    incidents.title = "incidents"
+    names = [name for name in CSV_HEADER if name in VALID and name not in ITEM_NAMES]
+    incidents.append(names)
+    for cells in (row(1), row(2, lat="91")):
+        incidents.append([cells[name] for name in names])
+    items = book.create_sheet("items")
+    items.append(["incident_ref", *ITEM_NAMES])
+    for ref, quantity in (("INC-2025-000002", "3"), ("INC-2025-000001", "-4")):  # out of order
+        items.append([ref, *(row(1, quantity=quantity)[name] for name in ITEM_NAMES)])
+    data = io.BytesIO()
+    book.save(data)
+
+    checked = upload(client, data.getvalue(), "book.xlsx")
+
+    assert sorted(checked.problems) == [
+        ("incidents!3", "lat", "Out of range: latitude is between -90 and 90, longitude between -180 and 180."),
+        ("items!3", "incident_ref", "No incident of this reference comes at this point of the incidents sheet: "
+                                    "items must follow the order of the incidents sheet, as the export writes them.")]

@@ -135,3 +135,12 @@ def test_posts_without_the_csrf_token_are_refused(csrf_on, app, client, admin):
     assert client.post(response.headers["Location"] + "/confirm", data={"sha256": sha256}).status_code == 400
     with app.app_context():
         assert db.session.scalar(select(func.count(Incident.id))) == 0
+
+
+def test_an_upload_over_the_request_limit_gets_413(app, client, admin):
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    data = csv_file([row(n) for n in range(1, 400)])
+    assert len(data) > 64 * 1024
+    response = client.post("/admin/import", **multipart({"file": FileStorage(io.BytesIO(data), "big.csv"),
+                                                          "key": "incident_ref"}))
+    assert response.status_code == 413 and "too large" in response.get_data(as_text=True)

@@ -146,8 +146,8 @@ class Converter:
                 "The place description was withheld by an export made without the exact-location right: "
                 "importing it would lose it. Export again as a user with the right."))
         for attribute, (column, length) in TEXTS.items():
-            values[attribute] = read.text(column, length)
-        values["unit"] = values["unit"] or None
+            values[attribute] = read.free_text(column, length)
+        values["unit"] = values["unit"].strip() or None
         values["suspects"], values["arrests"] = read.pair(("suspects", "arrests"), rules.counts, (0, 0))
         values["estimated_value"] = read.value("estimated_value",
                                                lambda text: rules.estimated_value(text, values["currency"]))
@@ -201,7 +201,7 @@ class Converter:
         return {"position": position, "product_id": getattr(product, "id", None), "species": species,
                 "species_id": getattr(species, "id", None),
                 "quantity": read.value("quantity", rules.quantity, required=True), "unit": unit,
-                "notes": read.text("item_notes", NOTES_LENGTH)}
+                "notes": read.free_text("item_notes", NOTES_LENGTH)}
 
 
 class _Reader:
@@ -223,9 +223,14 @@ class _Reader:
         if not any(p[0] == self.where and p[1] == column for p in self.problems):
             self.problems.append((self.where, column, message))
 
-    def text(self, column: str, length: int | None = None) -> str:
-        """Free text as the form keeps it (without surrounding spaces), within its column's length."""
-        text = self.cells.get(column, "").strip()
+    def text(self, column: str) -> str:
+        """A code, number, time or name, without surrounding spaces."""
+        return self.cells.get(column, "").strip()
+
+    def free_text(self, column: str, length: int | None) -> str:
+        """Free text exactly as the file has it (an export's text comes back as it was stored),
+        within its column's length."""
+        text = self.cells.get(column, "")
         if length is not None and len(text) > length:
             self.problem(column, _("Longer than the %(limit)d characters this field holds.", limit=length))
         return text

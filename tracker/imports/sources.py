@@ -204,13 +204,18 @@ class _CsvGrouping:
 
 # --- XLSX ------------------------------------------------------------------------------------
 
+# Characters XML cannot hold (a CR, other control characters) are written into workbooks as
+# `_xHHHH_`, and an underscore before such text as `_x005F_`; openpyxl hands them on as they are.
+OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
 def cell_text(value, kind: str | None) -> str:
     """A typed cell as the CSV export writes its column (columns.TEXT_FORMATS); dates and times
     are naive UTC, as the export writes them, and kept to the second."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return OOXML_ESCAPE.sub(lambda match: chr(int(match[1], 16)), value) if "_x" in value else value
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, datetime):
