@@ -106,8 +106,27 @@ class Converter:
     # --- the incident's columns --------------------------------------------------------------
 
     def _incident(self, read: _Reader) -> dict:
-        ref = read.text("incident_ref")
-        if not ref:
+        self._identity(read)
+        values = {
+            **self._times(read),
+            "category_id": getattr(read.value("category", self.category, required=True), "id", None),
+            "status": read.value("status", _code(IncidentStatus), required=True),
+            "detection_method": read.value("detection_method", _code(DetectionMethod), required=True),
+            "outcome": read.value("outcome", _code(Outcome)),
+            "currency": read.value("currency", _listed(CURRENCIES)),
+            **self._position(read),
+        }
+        for attribute, (column, length) in TEXTS.items():
+            values[attribute] = read.free_text(column, length)
+        values["unit"] = values["unit"].strip() or None
+        values["suspects"], values["arrests"] = read.pair(("suspects", "arrests"), rules.counts, (0, 0))
+        values["estimated_value"] = read.value("estimated_value",
+                                               lambda text: rules.estimated_value(text, values["currency"]))
+        return values
+
+    def _identity(self, read: _Reader) -> None:
+        """The file's reference and the key (read.key)."""
+        if not read.text("incident_ref"):
             read.problem("incident_ref", _("Empty: every incident needs its reference."))
         key = read.text(self.key)
         if not key:
@@ -116,49 +135,41 @@ class Converter:
         if len(read.key) > KEY_LENGTH:
             read.problem(self.key, _("Too long to serve as the key (at most %(limit)d characters).",
                                      limit=KEY_LENGTH - len(self.key) - 1))
+
+    def _times(self, read: _Reader) -> dict:
         occurred, wall = read.value("occurred_at_utc", self._instant, required=True) or (None, None)
         if wall is not None and read.text("occurred_date") not in ("", wall.date().isoformat()):
             read.problem("occurred_date", _(
                 "Not the day of occurred_at_utc in the reporting time zone (%(zone)s), which is %(day)s.",
                 zone=self.zone_name, day=wall.date().isoformat()))
-        values = {
-            "occurred_at": occurred,
-            "reported_at": (read.value("reported_at_utc", self._instant) or (utcnow().replace(microsecond=0),))[0],
-            "category_id": getattr(read.value("category", self.category, required=True), "id", None),
-            "status": read.value("status", _code(IncidentStatus), required=True),
-            "detection_method": read.value("detection_method", _code(DetectionMethod), required=True),
-            "outcome": read.value("outcome", _code(Outcome)),
-            "currency": read.value("currency", _listed(CURRENCIES)),
-        }
+        reported = read.value("reported_at_utc", self._instant)
+        return {"occurred_at": occurred, "reported_at": reported[0] if reported else utcnow().replace(microsecond=0)}
+
+    def _position(self, read: _Reader) -> dict:
+        """Place, coordinates and country; rows whose position an export generalised are refused."""
         stated = read.value("country", _listed(COUNTRIES))
         place = read.value("place", lambda text: self._place(text, stated))
-        values["place_id"] = place.id if place else None
-        values["lat"], values["lon"] = read.pair(("lat", "lon"), rules.position)
-        if read.text("coordinate_precision") == GENERALISED:
+        lat, lon = read.pair(("lat", "lon"), rules.position)
+        precision = read.text("coordinate_precision")
+        if precision == GENERALISED:
             read.problem("coordinate_precision", _(
                 "This position was moved to the centre of its 0.1° cell by an export made without the "
                 "exact-location right: importing it would store a false position. Export again as a user with "
                 "the right."))
-        elif read.text("coordinate_precision") not in ("", EXACT):
-            read.problem("coordinate_precision", _unknown_code(read.text("coordinate_precision"), ("", EXACT)))
+        elif precision not in ("", EXACT):
+            read.problem("coordinate_precision", _unknown_code(precision, ("", EXACT)))
         if read.text("location_text") == WITHHELD:
             read.problem("location_text", _(
                 "The place description was withheld by an export made without the exact-location right: "
                 "importing it would lose it. Export again as a user with the right."))
-        for attribute, (column, length) in TEXTS.items():
-            values[attribute] = read.free_text(column, length)
-        values["unit"] = values["unit"].strip() or None
-        values["suspects"], values["arrests"] = read.pair(("suspects", "arrests"), rules.counts, (0, 0))
-        values["estimated_value"] = read.value("estimated_value",
-                                               lambda text: rules.estimated_value(text, values["currency"]))
-        decided = country_rule(place.country if place else None, values["lat"], values["lon"], None)
+        place_country = place.country if place else None
+        decided = country_rule(place_country, lat, lon, None)
         if stated and decided and stated != decided:
             read.problem("country", _("The place or position is in %(country)s, not %(stated)s.", country=decided,
                                       stated=stated))
-        values["stated_country"] = None if decided else stated  # as the form: counts only when nothing else says
-        values["country"] = country_rule(place.country if place else None, values["lat"], values["lon"],
-                                         values["stated_country"])
-        return values
+        stated = None if decided else stated  # as on the form: it counts only when nothing else says
+        return {"place_id": place.id if place else None, "lat": lat, "lon": lon, "stated_country": stated,
+                "country": country_rule(place_country, lat, lon, stated)}
 
     def _instant(self, text: str) -> tuple[datetime, datetime]:
         """A time as the export writes it (UTC, ISO 8601 with a Z), and the reporting zone's clock
