@@ -71,7 +71,7 @@ class Config:
     # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
 
-    LANGUAGES = ("en", "ru", "zh")
+    LANGUAGES = ("en", "ru", "zh", "mn")
     BABEL_DEFAULT_LOCALE = "en"
     # Times are stored in UTC and shown in the user's zone, or this one.
     BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Asia/Vladivostok")

@@ -16,8 +16,8 @@ from tracker.localtime import zone_name_of
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "zh": "中文"}
-TRANSLATED = ("ru", "zh")
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "zh": "中文", "mn": "Монгол"}
+TRANSLATED = ("ru", "zh", "mn")
 
 
 def feature_sources() -> dict[Path, list[Path]]:
