@@ -31,7 +31,9 @@ class PasswordChangeForm(Form):
 
 
 class PreferencesForm(Form):
-    language = SelectField(_l("Interface language"))
+    language = SelectField(_l("Interface language"),
+                           description=_l("The language used after you sign in. The language buttons at the "
+                                          "foot of each page change only the current session."))
     timezone = SelectField(_l("Time zone"), description=_l("Dates and times are shown and entered in this zone."))
     submit_preferences = SubmitField(_l("Save"))
 

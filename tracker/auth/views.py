@@ -17,6 +17,7 @@ from tracker.auth.passwords import dummy_hash, hash_password, verify_password
 from tracker.auth.throttling import count_failure, throttle_failed_sign_ins
 from tracker.extensions import db, login_manager
 from tracker.forms import ActionForm
+from tracker.i18n import SESSION_KEY as LANGUAGE_KEY
 from tracker.models import User
 from tracker.security import safe_next
 
@@ -51,10 +52,13 @@ def login():
         user = authenticate(form.username.data.strip(), form.password.data)
         if user is not None:
             db.session.commit()
-            session.clear()
+            language = session.get(LANGUAGE_KEY)  # chosen on this page: it carries into the session
+            session.clear()  # nothing else from before the sign-in survives it
             session.permanent = True
             login_user(user)
             session[LOGIN_AT_KEY] = time.time()
+            if language:
+                session[LANGUAGE_KEY] = language
             audit_log.info("login user=%r", user.username)
             return redirect(safe_next(form.next.data) or url_for("main.index"))
         db.session.commit()  # keep the failure counter even though the sign-in failed
@@ -129,7 +133,7 @@ def account():
         current_user.language = preferences_form.language.data or None
         current_user.timezone = preferences_form.timezone.data
         db.session.commit()
-        session.pop("lang", None)
+        session.pop(LANGUAGE_KEY, None)  # the explicit choice replaces this session's switcher choice
         flash(_("Your preferences have been saved."), "success")
         return redirect(url_for("auth.account"))
     return render_template("auth/account.html", password_form=password_form,
