@@ -98,6 +98,7 @@ class _NamesForm(Form):
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     name_ru = StringField(_l("Name (Russian)"), validators=[Length(max=200)], filters=[strip])
     name_zh = StringField(_l("Name (Chinese)"), validators=[Length(max=200)], filters=[strip])
+    name_mn = StringField(_l("Name (Mongolian)"), validators=[Length(max=200)], filters=[strip])
     active = BooleanField(_l("In use"), default=True)
     submit = SubmitField(_l("Save"))
 
