@@ -41,10 +41,14 @@ def translation_directories() -> str:
 
 
 def select_locale() -> str | None:
-    """The user's saved preference, else this browser session's choice, else Accept-Language."""
+    """The user's saved preference, else this browser session's choice, else Accept-Language.
+    A program calling the API says which language it wants in Accept-Language, and that comes
+    first there (the token's user may prefer another language for the pages)."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/") and request.accept_languages.best_match(languages):
+        return request.accept_languages.best_match(languages)
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     if session.get("lang") in languages:

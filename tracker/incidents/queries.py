@@ -110,6 +110,18 @@ def decode_cursor(cursor: str | None):
         return None
 
 
+def seek(stmt: Select, column, after: tuple[datetime, int] | None, ascending: bool) -> Select:
+    """`stmt` over incidents in (column, id) order, from just after the row at `after`: the keyset
+    that makes a page deep in a list as fast as the first (the column's (value, id) index is walked).
+    """
+    if after is not None:
+        # A row-value comparison, unlike the equivalent OR, lets both databases seek the
+        # (date, id) index instead of scanning it.
+        key, bound = tuple_(column, Incident.id), tuple_(literal(after[0], column.type), literal(after[1]))
+        stmt = stmt.where(key > bound if ascending else key < bound)
+    return stmt.order_by(*((column.asc(), Incident.id.asc()) if ascending else (column.desc(), Incident.id.desc())))
+
+
 def keyset_page(f: IncidentFilters, user: User, cursor: str | None, per_page: int = 50) -> Page:
     """One page of the list by keyset: as fast deep in the list as on the first page.
 
@@ -117,18 +129,10 @@ def keyset_page(f: IncidentFilters, user: User, cursor: str | None, per_page: in
     page after (walked backwards and reversed).
     """
     column = SORT_COLUMNS.get(f.sort, Incident.occurred_at)
-    stmt = scoped(select(Incident), f, user)
     position = decode_cursor(cursor)
     backwards = position is not None and position[2] == "prev"
-    if position:
-        # A row-value comparison, unlike the equivalent OR, lets both databases seek the
-        # (date, id) index instead of scanning it.
-        value, incident_id, _ = position
-        key, bound = tuple_(column, Incident.id), tuple_(literal(value, column.type), literal(incident_id))
-        stmt = stmt.where(key > bound if backwards else key < bound)
-    order = (column.asc(), Incident.id.asc()) if backwards else (column.desc(), Incident.id.desc())
-    stmt = stmt.options(*LIST_OPTIONS)
-    rows = list(db.session.scalars(stmt.order_by(*order).limit(per_page + 1)))
+    stmt = seek(scoped(select(Incident), f, user), column, position[:2] if position else None, ascending=backwards)
+    rows = list(db.session.scalars(stmt.options(*LIST_OPTIONS).limit(per_page + 1)))
     more = len(rows) > per_page
     rows = rows[:per_page]
     if backwards:
