@@ -13,7 +13,7 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
 from tracker.incidents.fields import TRADE_FIELDS
-from tracker.models import CURRENCIES, COUNTRIES, UNITS, DetectionMethod, IncidentStatus, Outcome
+from tracker.models import COUNTRIES, CURRENCIES, UNITS, DetectionMethod, IncidentStatus, Outcome
 
 F = ma.fields
 
@@ -48,8 +48,8 @@ class ApiSchema(ma.Schema):
     error_messages = {"unknown": TYPE_MESSAGES["unknown"], "type": TYPE_MESSAGES["type"]}
 
     def on_bind_field(self, field_name, field_obj):
-        field_obj.error_messages = {**field_obj.error_messages,
-                                    **{key: TYPE_MESSAGES[key] for key in field_obj.error_messages if key in TYPE_MESSAGES}}
+        translated = {key: TYPE_MESSAGES[key] for key in field_obj.error_messages if key in TYPE_MESSAGES}
+        field_obj.error_messages = {**field_obj.error_messages, **translated}
 
 
 def code(values, nullable: bool = False, checked: bool = False, **kwargs) -> F.String:
@@ -254,7 +254,8 @@ class IncidentInSchema(ApiSchema, TradeFactsIn):
 class IncidentCreateSchema(IncidentInSchema):
     client_uuid = F.UUID(required=True, metadata={
         "description": "Made by the client once per incident: sending it again records nothing new."})
-    status = code([IncidentStatus.DRAFT, IncidentStatus.SUBMITTED], checked=True, load_default=IncidentStatus.SUBMITTED.value,
+    status = code([IncidentStatus.DRAFT, IncidentStatus.SUBMITTED], checked=True,
+                  load_default=IncidentStatus.SUBMITTED.value,
                   metadata={"description": "`submitted` (default) or `draft`."})
 
 
