@@ -32,8 +32,6 @@ CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not
          409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid", 429: "rate_limited",
          500: "server_error"}
 PASSED_HEADERS = {"retry-after", "allow", "www-authenticate"}
-# Where webargs files its messages; the API's callers only need the field names.
-REQUEST_LOCATIONS = {"json", "query", "querystring", "form", "files", "headers", "cookies", "json_or_form"}
 
 
 def wants_json() -> bool:
@@ -60,7 +58,7 @@ def json_payload(error: HTTPException, code: int, message) -> dict:
     data = getattr(error, "data", None) or {}
     reason = data.get("code") or ("csrf_failed" if isinstance(error, CSRFError) else CODES.get(code, "error"))
     payload = {"status": code, "code": reason, "error": error.name, "message": str(data.get("message") or message)}
-    errors = field_messages(data.get("errors") or data.get("messages") or {})
+    errors = field_messages(data.get("errors") or _unlocated(data.get("messages") or {}))
     if errors:
         payload["errors"] = errors
     payload.update(data.get("details") or {})
@@ -70,8 +68,6 @@ def json_payload(error: HTTPException, code: int, message) -> dict:
 def field_messages(errors, prefix: str = "") -> dict[str, list[str]]:
     """{"items.0.quantity": ["..."]} from nested messages (dicts, lists of dicts, lists of strings)."""
     if isinstance(errors, dict):
-        if not prefix and errors and set(errors) <= REQUEST_LOCATIONS:
-            return {k: v for inner in errors.values() for k, v in field_messages(inner).items()}
         flat: dict[str, list[str]] = {}
         for key, value in errors.items():
             name = "" if key == "_schema" else str(key)
@@ -89,6 +85,15 @@ def field_messages(errors, prefix: str = "") -> dict[str, list[str]]:
                 flat.setdefault(prefix or "_request", []).append(str(value))
         return flat
     return {prefix or "_request": [str(errors)]} if errors else {}
+
+
+def _unlocated(messages: dict) -> dict:
+    """webargs files its messages by where it found them ({"json": {"field": [...]}}); callers
+    only need the field names (a message about the body as a whole has none)."""
+    fields: dict = {}
+    for inner in messages.values():
+        fields.update(inner if isinstance(inner, dict) else {"_request": inner})
+    return fields
 
 
 def _passed_headers(error: HTTPException) -> dict:

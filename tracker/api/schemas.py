@@ -63,8 +63,16 @@ def code(values, nullable: bool = False, checked: bool = False, **kwargs) -> F.S
     return F.String(allow_none=nullable, metadata={"enum": enum, **kwargs.pop("metadata", {})}, **kwargs)
 
 
-def text(description: str = "", **kwargs) -> F.String:
-    return F.String(metadata={"description": description} if description else {}, **kwargs)
+class NumberOrText(F.Field):
+    """A JSON number, or a number written as text as people write it ("1,5" with a decimal
+    comma): the form reads it, with its own rules and messages."""
+
+    default_error_messages = {"invalid": TYPE_MESSAGES["invalid"]}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise self.make_error("invalid")
+        return value
 
 
 # --- errors ----------------------------------------------------------------------------------
@@ -224,7 +232,8 @@ class IncidentPageSchema(ApiSchema):
 class ItemInSchema(ApiSchema):
     product = F.Integer(allow_none=True)
     species = F.Integer(allow_none=True)
-    quantity = F.Decimal(allow_none=True, metadata={"description": "A number (or a string such as \"1.5\")."})
+    quantity = NumberOrText(allow_none=True, metadata={
+        "type": ["number", "string", "null"], "description": "A number, or text such as \"1,5\"."})
     unit = code(UNITS)
     notes = F.String()
 
@@ -246,7 +255,7 @@ class IncidentInSchema(ApiSchema, TradeFactsIn):
     detection_method = code(DetectionMethod)
     suspects = F.Integer()
     arrests = F.Integer()
-    estimated_value = F.Decimal(allow_none=True)
+    estimated_value = NumberOrText(allow_none=True, metadata={"type": ["number", "string", "null"]})
     currency = code(CURRENCIES, nullable=True)
     items = F.List(F.Nested(ItemInSchema), metadata={"description": "Replaces every item when given."})
 
