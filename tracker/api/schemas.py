@@ -142,7 +142,8 @@ class PlaceSchema(ApiSchema):
 class ItemSchema(ApiSchema):
     product = F.Integer(required=True, metadata={"description": "Product id (`/reference/products`)."})
     species = F.Integer(allow_none=True, required=True, metadata={"description": "Species id, or null."})
-    quantity = F.Decimal(required=True, as_string=True, metadata={"description": "Decimal, as a string."})
+    quantity = F.Decimal(required=True, as_string=True, metadata={
+        "type": "string", "format": "decimal", "description": "Decimal, as a string (three decimals)."})
     unit = code(UNITS, required=True)
     notes = F.String(required=True)
 
@@ -181,7 +182,8 @@ class IncidentSchema(ApiSchema, TradeFacts):
     detection_method = code(DetectionMethod, required=True)
     suspects = F.Integer(required=True)
     arrests = F.Integer(required=True)
-    estimated_value = F.Decimal(allow_none=True, as_string=True, required=True)
+    estimated_value = F.Decimal(allow_none=True, as_string=True, required=True, metadata={
+        "type": ["string", "null"], "format": "decimal"})
     currency = F.String(allow_none=True, required=True)
     outcome = code(Outcome, nullable=True, required=True)
     penalty = F.String(required=True)
