@@ -19,7 +19,7 @@ from tracker.extensions import db
 from tracker.models import Role
 
 
-@bp.route("/incidents/<ref>/evidence", methods=["POST"], tags=["incidents"])
+@bp.route("/incidents/<ref>/evidence", methods=["POST"])
 @role_required(Role.RANGER, Role.COORDINATOR)
 @multipart_body
 @errors(400, 401, 403, 404, 413, 415, 422, 429)

@@ -58,7 +58,7 @@ def _bbox():
     return bbox
 
 
-@bp.route("/incidents", tags=["incidents"])
+@bp.route("/incidents")
 @login_required_any_role
 @bp.doc(parameters=[{"in": "query", "schema": schemas.IncidentQuerySchema}])
 @errors(400, 401, 422, 429)
@@ -102,7 +102,7 @@ DETAIL_OPTIONS = (selectinload(Incident.items).joinedload(IncidentItem.product),
                   selectinload(Incident.evidence).joinedload(Evidence.uploaded_by))
 
 
-@bp.route("/incidents/<ref>", tags=["incidents"])
+@bp.route("/incidents/<ref>")
 @login_required_any_role
 @errors(401, 403, 404, 429)
 @bp.response(200, schemas.IncidentDetailSchema, headers={"ETag": {"description": "The version, quoted",

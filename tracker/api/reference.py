@@ -25,7 +25,7 @@ def _rows(model, *order):
     return db.session.scalars(select(model).order_by(*order)).all()
 
 
-@bp.route("/reference/categories", tags=["reference"])
+@bp.route("/reference/categories")
 @login_required_any_role
 @errors(*READ_ERRORS)
 @bp.response(200, schemas.CategorySchema(many=True))
@@ -35,7 +35,7 @@ def categories():
             for c in _rows(Category, Category.position, Category.id)]
 
 
-@bp.route("/reference/species", tags=["reference"])
+@bp.route("/reference/species")
 @login_required_any_role
 @errors(*READ_ERRORS)
 @bp.response(200, schemas.SpeciesSchema(many=True))
@@ -46,7 +46,7 @@ def species():
              "active": s.active} for s in _rows(Species, Species.id)]
 
 
-@bp.route("/reference/products", tags=["reference"])
+@bp.route("/reference/products")
 @login_required_any_role
 @errors(*READ_ERRORS)
 @bp.response(200, schemas.ProductSchema(many=True))
@@ -57,7 +57,7 @@ def products():
             for p in _rows(Product, Product.id)]
 
 
-@bp.route("/reference/places", tags=["reference"])
+@bp.route("/reference/places")
 @login_required_any_role
 @errors(*READ_ERRORS)
 @bp.response(200, schemas.PlaceSchema(many=True))

@@ -65,7 +65,7 @@ def _replay(existing: Incident, sent: str):
         "exactly as the first request, or make a new UUID for a new incident."))
 
 
-@bp.route("/incidents", methods=["POST"], tags=["incidents"])
+@bp.route("/incidents", methods=["POST"])
 @recorders
 @json_body
 @errors(400, 401, 403, 409, 415, 422, 429)
@@ -117,7 +117,7 @@ def stale(incident: Incident):
         "still applies."), current_version=incident.version)
 
 
-@bp.route("/incidents/<ref>", methods=["PATCH"], tags=["incidents"])
+@bp.route("/incidents/<ref>", methods=["PATCH"])
 @recorders
 @json_body
 @errors(400, 401, 403, 404, 409, 415, 422, 429)
@@ -148,7 +148,7 @@ def patch_incident(body: dict, ref: str):
     return answer(incident, 200)
 
 
-@bp.route("/incidents/<ref>/status", methods=["POST"], tags=["incidents"])
+@bp.route("/incidents/<ref>/status", methods=["POST"])
 @recorders
 @json_body
 @errors(400, 401, 403, 404, 409, 415, 422, 429)
