@@ -53,5 +53,5 @@ def add_evidence(ref: str):
         raise invalid(messages)
     added = attach(incident, uploads, current_user)
     db.session.commit()
-    return ({"evidence": [present.evidence(e, incident, current_user) for e in incident.evidence],
-             "added": [e.id for e in added]}, 201 if added else 200)
+    return present.send({"evidence": [present.evidence(e, incident, current_user) for e in incident.evidence],
+                         "added": [e.id for e in added]}, 201 if added else 200)

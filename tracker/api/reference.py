@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tracker.api import schemas
+from tracker.api import present, schemas
 from tracker.api.blueprint import READ_ERRORS, bp, errors
 from tracker.auth.decorators import login_required_any_role
 from tracker.extensions import db
@@ -31,8 +31,8 @@ def _rows(model, *order):
 @bp.response(200, schemas.CategorySchema(many=True))
 def categories():
     """Incident categories"""
-    return [{"id": c.id, "slug": c.slug, "names": names(c), "description": c.description, "active": c.active}
-            for c in _rows(Category, Category.position, Category.id)]
+    return present.send([{"id": c.id, "slug": c.slug, "names": names(c), "description": c.description,
+                          "active": c.active} for c in _rows(Category, Category.position, Category.id)])
 
 
 @bp.route("/reference/species")
@@ -41,9 +41,9 @@ def categories():
 @bp.response(200, schemas.SpeciesSchema(many=True))
 def species():
     """Species"""
-    return [{"id": s.id, "scientific_name": s.scientific_name, "names": names(s), "group": s.group.value,
+    return present.send([{"id": s.id, "scientific_name": s.scientific_name, "names": names(s), "group": s.group.value,
              "cites_appendix": s.cites_appendix, "iucn_status": s.iucn_status, "sensitive": bool(s.is_sensitive),
-             "active": s.active} for s in _rows(Species, Species.id)]
+             "active": s.active} for s in _rows(Species, Species.id)])
 
 
 @bp.route("/reference/products")
@@ -52,9 +52,9 @@ def species():
 @bp.response(200, schemas.ProductSchema(many=True))
 def products():
     """Products (what was found or seized)"""
-    return [{"id": p.id, "slug": p.slug, "names": names(p), "applies_to": p.applies_to.value,
+    return present.send([{"id": p.id, "slug": p.slug, "names": names(p), "applies_to": p.applies_to.value,
              "default_unit": p.default_unit, "cites_term": p.cites_term, "active": p.active}
-            for p in _rows(Product, Product.id)]
+            for p in _rows(Product, Product.id)])
 
 
 @bp.route("/reference/places")
@@ -63,5 +63,6 @@ def products():
 @bp.response(200, schemas.PlaceSchema(many=True))
 def places():
     """Protected areas and regions"""
-    return [{"id": p.id, "names": names(p), "kind": p.kind.value, "country": p.country, "parent_id": p.parent_id,
-             "lat": p.lat, "lon": p.lon, "active": p.active} for p in _rows(Place, Place.country, Place.id)]
+    return present.send([{"id": p.id, "names": names(p), "kind": p.kind.value, "country": p.country,
+                          "parent_id": p.parent_id, "lat": p.lat, "lon": p.lon, "active": p.active}
+                         for p in _rows(Place, Place.country, Place.id)])

@@ -49,7 +49,7 @@ def answer(incident: Incident, status: int):
                                  .execution_options(populate_existing=True))
     headers = {"ETag": f'"{incident.version}"',
                "Location": url_for("api.get_incident", ref=incident.ref, _external=True)}
-    return present.incident_detail(incident, current_user), status, headers
+    return present.send(present.incident_detail(incident, current_user), status, headers)
 
 
 def _recorded(key) -> Incident | None:
