@@ -144,6 +144,7 @@ def test_token_requests_set_no_cookie(app):
     response = app.test_client().get("/api/v1/incidents",
                                      headers={"Authorization": f"Bearer {issue_token(app, user_id)}"})
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 def token_events(app):
