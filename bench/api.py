@@ -2,7 +2,7 @@
 newest-first order and for an incremental pull, over HTTP with a token, with raw-SQL baselines of
 the same keyset (and of OFFSET) measured in the same run.
 
-    .venv/bin/python bench/api.py --incidents 1000000 [--db sqlite|postgres|both] [--repeat 20]
+    .venv/bin/python bench/api.py --incidents 1000000 [--db sqlite|postgres|both] [--repeat 40]
 
 It works on copies of the demo databases of bench/common.py (built there if missing), kept in
 BENCH_SCRATCH (default /tmp/tracker-bench-api) and migrated to the current revision: the shared
@@ -20,6 +20,7 @@ import shutil
 import sqlite3
 import subprocess
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -87,6 +88,19 @@ def postgres_copy(count: int):
                         "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def paired(first, deep, repeat: int) -> tuple[list[float], list[float]]:
+    """Milliseconds of `first` and `deep`, called alternately (after one warm-up each), so that
+    whatever else the machine is doing weighs on both alike."""
+    first(), deep()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for fn, bucket in ((first, times[0]), (deep, times[1])):
+            started = time.perf_counter()
+            fn()
+            bucket.append((time.perf_counter() - started) * 1000)
+    return times
+
+
 class Server:
     """The app on 127.0.0.1 (werkzeug, threaded) and one keep-alive connection to it."""
 
@@ -136,10 +150,10 @@ def measure(url: str, label: str, repeat: int, depth: int) -> None:
         deep = encode(Position("occurred", newest.occurred_at, newest.id, None))
         deep_pull = encode(Position("updated", oldest_change.updated_at, oldest_change.id, watermark))
         filters = IncidentFilters()
-        app_first = timings(lambda: incidents_page(filters, user, None, LIMIT), repeat)
-        app_deep = timings(lambda: incidents_page(filters, user, deep, LIMIT), repeat)
-        app_pull_first = timings(lambda: incidents_page(filters, user, None, LIMIT, since), repeat)
-        app_pull_deep = timings(lambda: incidents_page(filters, user, deep_pull, LIMIT, since), repeat)
+        app_first, app_deep = paired(lambda: incidents_page(filters, user, None, LIMIT),
+                                     lambda: incidents_page(filters, user, deep, LIMIT), repeat)
+        app_pull_first, app_pull_deep = paired(lambda: incidents_page(filters, user, None, LIMIT, since),
+                                               lambda: incidents_page(filters, user, deep_pull, LIMIT, since), repeat)
         raw = db.engine.raw_connection()
         cursor = raw.cursor()
         sqlite = db.engine.dialect.name == "sqlite"
@@ -163,10 +177,9 @@ def measure(url: str, label: str, repeat: int, depth: int) -> None:
         raw.close()
     server = Server(app, token)
     pull = f"/api/v1/incidents?limit={LIMIT}&updated_since=1970-01-01T00:00:00Z"
-    http_first = timings(lambda: server.get(f"/api/v1/incidents?limit={LIMIT}"), repeat)
-    http_deep = timings(lambda: server.get(f"/api/v1/incidents?limit={LIMIT}&cursor={deep}"), repeat)
-    pull_first = timings(lambda: server.get(pull), repeat)
-    pull_deep = timings(lambda: server.get(f"{pull}&cursor={deep_pull}"), repeat)
+    http_first, http_deep = paired(lambda: server.get(f"/api/v1/incidents?limit={LIMIT}"),
+                                   lambda: server.get(f"/api/v1/incidents?limit={LIMIT}&cursor={deep}"), repeat)
+    pull_first, pull_deep = paired(lambda: server.get(pull), lambda: server.get(f"{pull}&cursor={deep_pull}"), repeat)
     assert len(server.get(f"{pull}&cursor={deep_pull}")["items"]) == LIMIT
     server.close()
     with app.app_context():
@@ -189,7 +202,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--incidents", type=int, default=1_000_000)
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=40)
     args = parser.parse_args()
     depth = min(DEPTH, args.incidents // 2)
     if args.db in ("sqlite", "both"):
