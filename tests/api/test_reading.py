@@ -3,6 +3,8 @@ that visit every incident once, incremental pulls that never miss a change, one 
 items, evidence and status history."""
 from __future__ import annotations
 
+import base64
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -109,10 +111,16 @@ def test_filters_are_the_lists_and_their_messages_too(app, caller, seeded):
     assert "status" in refused.get_json()["errors"]
 
 
+def cursor_of(**raw) -> str:
+    return base64.urlsafe_b64encode(json.dumps(raw).encode()).decode().rstrip("=")
+
+
 BAD_ARGUMENTS = [
     ("limit=0", 422, "limit"), ("limit=201", 422, "limit"), ("limit=x", 422, "limit"),
     ("updated_since=2026-03-01T12:00:00", 422, "updated_since"), ("updated_since=yesterday", 422, "updated_since"),
-    ("bbox=1,2,3", 422, "bbox"), ("cursor=%21%21", 400, None), ("cursor=eyJvIjoib2NjdXJyZWQifQ", 400, None)]
+    ("bbox=1,2,3", 422, "bbox"), ("cursor=%21%21", 400, None), ("cursor=eyJvIjoib2NjdXJyZWQifQ", 400, None),
+    ("cursor=" + cursor_of(o="occurred", v="2026-01-01T00:00:00+00:00", i=10**30), 400, None),
+    ("cursor=" + cursor_of(o="occurred", v="10000-01-01", i=1), 400, None)]
 
 
 def test_bad_paging_arguments_are_refused_with_the_reason(caller):

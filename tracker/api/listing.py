@@ -36,6 +36,7 @@ from tracker.extensions import db
 from tracker.incidents import visibility
 from tracker.incidents.filters import IncidentFilters
 from tracker.incidents.queries import SORT_COLUMNS, scoped, seek
+from tracker.input_rules import fits_integer
 from tracker.models import Incident, User, aware, utcnow
 
 API_LIST_OPTIONS = (joinedload(Incident.category), selectinload(Incident.items))
@@ -69,7 +70,8 @@ def decode(cursor: str, order: str) -> Position:
                             aware(datetime.fromisoformat(raw["w"])) if "w" in raw else None)
     except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError, AttributeError, OverflowError):
         raise BadCursor(cursor) from None
-    if position.order != order or (order == UPDATED) != (position.watermark is not None):
+    if position.order != order or (order == UPDATED) != (position.watermark is not None) or not fits_integer(
+            position.incident_id):
         raise BadCursor(cursor)
     return position
 

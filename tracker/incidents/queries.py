@@ -14,6 +14,7 @@ from tracker.extensions import db
 from tracker.incidents import visibility
 from tracker.incidents.filters import IncidentFilters, status_values
 from tracker.incidents.visibility import visible_to
+from tracker.input_rules import fits_integer
 from tracker.localtime import start_of_day_utc
 from tracker.models import Category, Incident, IncidentItem, Place, User, aware
 
@@ -97,13 +98,14 @@ def encode_cursor(sort_value: datetime, incident_id: int, direction: str) -> str
 
 
 def decode_cursor(cursor: str | None):
-    """(datetime, id, 'next'|'prev') or None for a missing or malformed cursor."""
+    """(datetime, id, 'next'|'prev') or None for a missing or malformed cursor (also one whose id
+    no database integer holds: the drivers refuse it as a parameter)."""
     if not cursor:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         value, incident_id, direction = json.loads(raw)
-        if direction not in ("next", "prev"):
+        if direction not in ("next", "prev") or not fits_integer(int(incident_id)):
             return None
         return aware(datetime.fromisoformat(value)).astimezone(timezone.utc), int(incident_id), direction
     except (ValueError, TypeError):
