@@ -6,7 +6,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from tracker.api import present, schemas
+from tracker.api import inputs, present, schemas
 from tracker.api.blueprint import bp, errors
 from tracker.api.errors import invalid, problem
 from tracker.api.incidents import DETAIL_OPTIONS, visible_incident
@@ -23,7 +23,7 @@ from tracker.models import Role
 @role_required(Role.RANGER, Role.COORDINATOR)
 @multipart_body
 @errors(400, 401, 403, 404, 413, 415, 422, 429)
-@bp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": schemas.EvidenceUploadSchema}}})
+@bp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": inputs.EvidenceUploadSchema}}})
 @bp.alt_response(200, schema=schemas.EvidenceListSchema, success=True,
                  description="Every file was attached already (a retry): nothing added.")
 @bp.response(201, schemas.EvidenceListSchema, description="Added.")

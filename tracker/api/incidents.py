@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.api import present, schemas
+from tracker.api import inputs, present, schemas
 from tracker.api.blueprint import bp, errors
 from tracker.api.errors import invalid, problem
 from tracker.api.listing import BadCursor, incidents_page
@@ -75,7 +75,7 @@ def _filters() -> IncidentFilters:
 
 @bp.route("/incidents")
 @login_required_any_role
-@bp.doc(parameters=[{"in": "query", "schema": schemas.IncidentQuerySchema}])
+@bp.doc(parameters=[{"in": "query", "schema": inputs.IncidentQuerySchema}])
 @errors(400, 401, 422, 429)
 @bp.response(200, schemas.IncidentPageSchema)
 def list_incidents():

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
-from tracker.api import formdata, present, schemas
+from tracker.api import formdata, inputs, present, schemas
 from tracker.api.blueprint import bp, errors
 from tracker.api.errors import invalid, problem
 from tracker.api.incidents import DETAIL_OPTIONS, visible_incident
@@ -69,7 +69,7 @@ def _replay(existing: Incident, sent: str):
 @recorders
 @json_body
 @errors(400, 401, 403, 409, 415, 422, 429)
-@bp.arguments(schemas.IncidentCreateSchema)
+@bp.arguments(inputs.IncidentCreateSchema)
 @bp.alt_response(200, schema=schemas.IncidentDetailSchema, success=True, headers=ETAG,
                  description="A retry: the incident this client_uuid recorded with the same body.")
 @bp.response(201, schemas.IncidentDetailSchema, headers=ETAG, description="Recorded.")
@@ -121,7 +121,7 @@ def stale(incident: Incident):
 @recorders
 @json_body
 @errors(400, 401, 403, 404, 409, 415, 422, 429)
-@bp.arguments(schemas.IncidentPatchSchema)
+@bp.arguments(inputs.IncidentPatchSchema)
 @bp.response(200, schemas.IncidentDetailSchema, headers=ETAG)
 def patch_incident(body: dict, ref: str):
     """Change an incident's facts or items
@@ -152,7 +152,7 @@ def patch_incident(body: dict, ref: str):
 @recorders
 @json_body
 @errors(400, 401, 403, 404, 409, 415, 422, 429)
-@bp.arguments(schemas.StatusChangeSchema)
+@bp.arguments(inputs.StatusChangeSchema)
 @bp.response(200, schemas.IncidentDetailSchema, headers=ETAG)
 def change_status(body: dict, ref: str):
     """Take a step of the workflow
