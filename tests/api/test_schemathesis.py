@@ -28,7 +28,7 @@ from tests.support.incidents import make_incident, place_id, product_id
 from tracker.extensions import db
 from tracker.models import IncidentStatus, Role
 
-MAX_EXAMPLES = 36
+MAX_EXAMPLES = 32
 MIN_CASES = 300
 CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
           checks.response_schema_conformance, checks.response_headers_conformance]
