@@ -190,6 +190,18 @@ def test_account_forms(app, client, login_as):
     sweep()
 
 
+def test_token_form(app, client, login_as):
+    login_as(Role.RANGER)
+
+    @SWEEP
+    @given(changes({"token-name": TEXT, "token-valid_for": choice("7", "30", "90", "365"), "token-submit_token": TEXT}))
+    def sweep(change):
+        send(app, client, "POST", "/account/tokens",
+             data={"token-name": "sync", "token-valid_for": "30", "token-submit_token": "1"} | change)
+
+    sweep()
+
+
 def test_sign_in_and_language(app, client):
     with app.app_context():
         make_user(Role.RANGER, username="anna")
@@ -317,9 +329,9 @@ def test_dashboard_filters_and_map(app, client, login_as):
 def test_every_form_is_swept_and_keeps_the_input_rules(app):
     """A form added to the app derives from tracker.forms.Form (so the input rules apply to it)
     and gets a place in this sweep: the list below names them all."""
-    swept = {"IncidentForm", "ItemForm", "StatusForm", "PasswordChangeForm", "PreferencesForm", "LoginForm",
-             "ActionForm", "UserCreateForm", "UserEditForm", "PasswordResetForm", "CategoryForm", "SpeciesForm",
-             "ProductForm", "PlaceForm", "FilterForm", "ReportForm", "CitesForm", "_NamesForm", "Form"}
+    swept = {"IncidentForm", "ItemForm", "StatusForm", "PasswordChangeForm", "PreferencesForm", "TokenForm",
+             "LoginForm", "ActionForm", "UserCreateForm", "UserEditForm", "PasswordResetForm", "CategoryForm",
+             "SpeciesForm", "ProductForm", "PlaceForm", "FilterForm", "ReportForm", "CitesForm", "_NamesForm", "Form"}
 
     def subclasses(cls):
         for sub in cls.__subclasses__():

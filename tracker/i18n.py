@@ -54,10 +54,14 @@ def translation_directories() -> str:
 
 
 def select_locale() -> str | None:
-    """This session's choice, else the account's preference, else Accept-Language (see above)."""
+    """For the API, the Accept-Language a program sends (the token's user may prefer another
+    language for the pages); for pages, this session's choice, else the account's preference, else
+    Accept-Language (see above)."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/") and request.accept_languages.best_match(languages):
+        return request.accept_languages.best_match(languages)
     if session.get(SESSION_KEY) in languages:
         return session[SESSION_KEY]
     if current_user and current_user.is_authenticated and current_user.language in languages:

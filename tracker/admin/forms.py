@@ -57,6 +57,10 @@ ACCOUNT_LABELS = {
     "language": _l("Language"),
     "active": _l("Active (may sign in)"),
     "exact_location_grant": _l("May see exact positions of sensitive incidents"),
+    # Changes recorded in the history only (tracker/audit/accounts.py).
+    "api_token": _l("API token"),
+    "expires_at": _l("Expires"),
+    "reason": _l("Reason"),
 }
 
 
