@@ -2,7 +2,7 @@
 column>:<value>`), unique, so that importing the same file again creates nothing new
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-03 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0007'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """Finding reference rows (categories, products, species, places) by the text a file gives.
 
 A row is named by its identifier (a category's or product's slug, a species' scientific name) or
-by its name in any language the tracker has: every `name_*` column of the model is read, so a
-language added to the models is matched without a change here. Case and spacing do not matter.
+by its name in any language the tracker has (every column of `NAME_COLUMNS`, so a language added
+to the models is matched without a change here). Case and spacing do not matter.
 Retired rows (not "in use") are matched too: old records may name them.
 """
 from __future__ import annotations
@@ -13,15 +13,11 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import Category, Place, Product, Species
+from tracker.models.base import NAME_COLUMNS
 
 
 def folded(text: str) -> str:
     return " ".join(text.split()).casefold()
-
-
-def name_columns(model) -> list[str]:
-    """The model's names in the interface languages (name_en, name_ru, ...)."""
-    return [column.key for column in model.__table__.columns if column.key.startswith("name_")]
 
 
 class Names:
@@ -29,7 +25,7 @@ class Names:
 
     def __init__(self, model, identifier: str | None):
         self.rows: dict[str, dict[int, object]] = {}
-        attributes = ([identifier] if identifier else []) + name_columns(model)
+        attributes = ([identifier] if identifier else []) + list(NAME_COLUMNS)
         for row in db.session.scalars(select(model)):
             for attribute in attributes:
                 text = getattr(row, attribute)
