@@ -34,7 +34,7 @@ def test_every_endpoint_requires_login_except_the_allow_list(app, client):
 
 
 ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/reference/categories",
-               "/admin/reference/species/new", "/admin/reference/places", "/admin/import"]
+               "/admin/reference/species/new", "/admin/reference/places"]
 
 
 @pytest.mark.parametrize("role,expected", [(Role.RANGER, 403), (Role.COORDINATOR, 403),
@@ -43,6 +43,14 @@ ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/reference/categories"
 def test_admin_pages_role_matrix(client, login_as, role, expected, url):
     login_as(role)
     assert client.get(url).status_code == expected
+
+
+@pytest.mark.parametrize("role,expected", [(Role.RANGER, 403), (Role.COORDINATOR, 403),
+                                           (Role.MANAGER, 200), (Role.ADMIN, 200)])
+def test_import_page_role_matrix(client, login_as, role, expected):
+    """Managers import records (issue 9), as administrators do; the page stays under /admin."""
+    login_as(role)
+    assert client.get("/admin/import").status_code == expected
 
 
 def test_denials_are_logged(client, login_as, caplog):

@@ -1,4 +1,4 @@
-"""`flask import FILE`: the same dry run and import for an operator, on behalf of an administrator."""
+"""`flask import FILE`: the same dry run and import for an operator, on behalf of a manager or an administrator."""
 from __future__ import annotations
 
 import csv
@@ -52,10 +52,16 @@ def test_problems_are_listed_and_written_to_the_report(app, runner, tmp_path):
         assert db.session.scalar(select(func.count(Incident.id))) == 0
 
 
-def test_only_an_active_administrator(app, runner, tmp_path):
+def test_only_an_active_manager_or_administrator(app, runner, tmp_path):
+    seed(app)
     with app.app_context():
+        make_user(Role.COORDINATOR, username="cora")
         make_user(Role.MANAGER, username="mira")
+        make_user(Role.ADMIN, username="gone", active=False)
     path = tmp_path / "a.csv"
     path.write_bytes(csv_file([row(1)]))
-    result = runner.invoke(args=["import", str(path), "--user", "mira"])
-    assert result.exit_code != 0 and "not an active administrator" in result.output
+    for username in ("cora", "gone", "nobody"):
+        result = runner.invoke(args=["import", str(path), "--user", username])
+        assert result.exit_code != 0 and "not an active manager or administrator" in result.output
+    result = runner.invoke(args=["import", str(path), "--user", "mira", "--apply"])
+    assert result.exit_code == 0 and "Imported 1 incidents" in result.output

@@ -1,4 +1,4 @@
-"""The import blueprint (`/admin/import`, administrators only); its command is `flask import`."""
+"""The import blueprint (`/admin/import`, for managers and administrators); its command is `flask import`."""
 from __future__ import annotations
 
 from flask import Blueprint
@@ -7,4 +7,5 @@ from tracker.auth.decorators import role_required
 from tracker.models import Role
 
 bp = Blueprint("imports", __name__, url_prefix="/admin/import", cli_group=None)
-admin_only = role_required(Role.ADMIN)
+IMPORTERS = (Role.MANAGER, Role.ADMIN)
+may_import = role_required(*IMPORTERS)

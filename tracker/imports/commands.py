@@ -9,10 +9,10 @@ import click
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.imports.blueprint import bp
+from tracker.imports.blueprint import IMPORTERS, bp
 from tracker.imports.importer import import_file
 from tracker.imports.uploads import sha256_of
-from tracker.models import Role, User
+from tracker.models import User
 
 SHOWN = 20
 
@@ -20,7 +20,7 @@ SHOWN = 20
 @bp.cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--user", "username", required=True,
-              help="The administrator recorded as importing, and as reporter of the incidents.")
+              help="The manager or administrator recorded as importing, and as reporter of the incidents.")
 @click.option("--key", default="incident_ref", show_default=True, help="The column that identifies an incident.")
 @click.option("--apply", "apply_", is_flag=True, help="Import (all or nothing) if no row has a problem; "
               "without it, only check.")
@@ -28,8 +28,8 @@ SHOWN = 20
 def import_command(path: Path, username: str, key: str, apply_: bool, report: Path | None):
     """Check an incident CSV or XLSX (as the export writes it) row by row; with --apply, import it."""
     user = db.session.scalar(select(User).where(User.username == username))
-    if user is None or user.role is not Role.ADMIN or not user.active:
-        raise click.ClickException(f"{username!r} is not an active administrator")
+    if user is None or user.role not in IMPORTERS or not user.active:
+        raise click.ClickException(f"{username!r} is not an active manager or administrator")
     with tempfile.TemporaryDirectory() as scratch:
         summary = import_file(path, path.name, key, user, apply_, report or Path(scratch) / "report.csv",
                               sha256_of(path), progress=lambda done, total: click.echo(

@@ -3,8 +3,8 @@
 An upload is kept by its SHA-256 (uploads.py) and checked at once: while the browser waits when
 it is small (IMPORT_SYNC_MAX_BYTES), else by a background job with a progress bar (the reports'
 job machinery). The confirmation names the SHA-256 of the file that was checked, and the import
-reads the kept file only if its bytes still have that hash. Only the administrator who uploaded a
-file sees its reports and may confirm it.
+reads the kept file only if its bytes still have that hash. Only the manager or administrator who
+uploaded a file sees its reports and may confirm it.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from tracker.auth.decorators import recent_login_required
 from tracker.imports import uploads
-from tracker.imports.blueprint import admin_only, bp
+from tracker.imports.blueprint import may_import, bp
 from tracker.imports.forms import ConfirmImportForm, ImportForm
 from tracker.imports.importer import import_file
 from tracker.imports.report import Summary
@@ -31,7 +31,7 @@ CHECK, WRITE = "import-check", "import-write"
 
 
 @bp.route("", methods=["GET", "POST"])
-@admin_only
+@may_import
 @recent_login_required
 def index():
     form = ImportForm()
@@ -82,7 +82,7 @@ def _own_job(job_id: str) -> jobs.Job:
 
 
 @bp.route("/<job_id>")
-@admin_only
+@may_import
 def job(job_id: str):
     job = _own_job(job_id)
     summary = job.result if job.state == "done" else None
@@ -93,7 +93,7 @@ def job(job_id: str):
 
 
 @bp.route("/<job_id>/status")
-@admin_only
+@may_import
 def status(job_id: str):
     job = _own_job(job_id)
     state = "failed" if job.interrupted else job.state
@@ -101,7 +101,7 @@ def status(job_id: str):
 
 
 @bp.route("/<job_id>/report.csv")
-@admin_only
+@may_import
 def report(job_id: str):
     job = _own_job(job_id)
     path = jobs.file_path(job)
@@ -111,7 +111,7 @@ def report(job_id: str):
 
 
 @bp.route("/<job_id>/confirm", methods=["POST"])
-@admin_only
+@may_import
 @recent_login_required
 def confirm(job_id: str):
     """Import exactly the file that this dry run checked and found without problems."""
