@@ -95,15 +95,53 @@ def test_a_broken_file_gets_its_report_and_nothing_is_written(app, client, admin
         assert database_digest() == before
 
 
-def test_a_wrong_encoding_is_named_with_its_line(app, client, admin):
+NOT_UTF8 = "This line is not UTF-8 text (byte 0xD1): the file was saved in another encoding. Save it as “CSV UTF-8” " \
+           "and upload it again."
+
+
+def test_a_wrong_encoding_is_named_with_each_of_its_lines(app, client, admin):
     seed(app)
-    data = csv_file([row(1), row(2, description="Следы на снегу")], encoding="cp1251")
+    data = csv_file([row(1), row(2, description="Следы на снегу"), row(3), row(4, penalty="Следствие")],
+                    encoding="cp1251")
 
     checked = upload(client, data, "legacy.csv")
 
-    assert checked.problems == [("3", "", "This line is not UTF-8 text (byte 0xD1): the file was saved in another "
-                                          "encoding. Save it as “CSV UTF-8” and upload it again.")]
-    assert checked.count("new") == 0
+    assert checked.problems == [("3", "", NOT_UTF8), ("5", "", NOT_UTF8)]
+    assert checked.count("new") == 2 and "/confirm" not in checked.page  # the others are fine, but not imported
+
+
+def test_one_file_with_every_kind_of_problem_gets_one_line_for_each(app, client, admin):
+    """Issue 9's list: a wrong encoding, missing columns, bad dates, unknown species, negative
+    quantities and impossible coordinates, all in one file and all reported by one dry run."""
+    seed(app)
+    header = [name for name in CSV_HEADER if name != "detection_method"]
+    data = csv_file([
+        row(1),                                                    # line 2: fine
+        row(2, description="Следы на снегу"),                      # 3: saved in Windows-1251
+        row(3, occurred_at_utc="2025-13-01T10:00:00Z"),            # 4: no 13th month
+        row(4, species_scientific_name="Felis imaginaria", species_name=""),  # 5
+        row(5, quantity="-3"),                                     # 6
+        row(6, lat="43.1", lon="200"),                             # 7
+    ], header=header, encoding="cp1251")
+    with app.app_context():
+        before = database_digest()
+
+    checked = upload(client, data, "everything.csv")
+
+    expected = [
+        ("1", "detection_method", "This column is missing."),
+        ("3", "", NOT_UTF8),
+        ("4", "occurred_at_utc", "Not a time in UTC as the export writes it, such as 2025-03-14T23:30:00Z."),
+        ("5", "species_scientific_name", "No species has this scientific name or name."),
+        ("6", "quantity", "The quantity must be greater than zero."),
+        ("7", "lon", "Out of range: latitude is between -90 and 90, longitude between -180 and 180."),
+    ]
+    assert checked.problems == expected and checked.count("errors") == len(expected)
+    report = client.get(checked.url + "/report.csv")
+    assert list(csv.reader(io.StringIO(report.get_data(as_text=True))))[1:] == [[*p, "error"] for p in expected]
+    report.close()
+    with app.app_context():
+        assert database_digest() == before
 
 
 def test_missing_columns_are_named(app, client, admin):
@@ -115,6 +153,20 @@ def test_missing_columns_are_named(app, client, admin):
     assert sorted(checked.problems) == [("1", "category", "This column is missing."),
                                         ("1", "occurred_at_utc", "This column is missing."),
                                         ("1", "quantity", "This column is missing: the file lists items.")]
+    assert "/confirm" not in checked.page
+
+
+def test_without_incident_ref_or_the_key_nothing_is_read(app, client, admin):
+    """Rows cannot be told apart: the header's problems alone are reported."""
+    seed(app)
+    header = [name for name in CSV_HEADER if name != "incident_ref"]
+
+    checked = upload(client, csv_file([row(1, lat="91")], header=header), "no-refs.csv")
+    assert checked.problems == [("1", "incident_ref", "This column is missing.")]
+
+    checked = upload(client, csv_file([row(1, lat="91")], header=header), "no-refs.csv", key="patrol_id")
+    assert checked.problems == [("1", "incident_ref", "This column is missing."),
+                                ("1", "patrol_id", "The key column chosen is not in the file.")]
 
 
 def test_a_key_column_must_tell_incidents_apart(app, client, admin):

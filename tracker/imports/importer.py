@@ -89,6 +89,8 @@ class Importer:
             self.summary.format = source.kind
             for name in source.ignored:
                 self.log.add("1", name, _("Not read by the import."), NOTE)
+            for problem in source.missing:
+                self.log.add(*problem)
             converter = Converter(References.load(), self.summary.key)
             batch: list[Imported] = []
             for incident in source.incidents:

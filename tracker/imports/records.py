@@ -204,7 +204,7 @@ class Converter:
     # --- an item's columns -------------------------------------------------------------------
 
     def _item(self, read: _Reader, position: int) -> dict:
-        product_column = "product" if read.text("product") else "product_name"
+        product_column = "product" if read.text("product") or "product_name" not in read.cells else "product_name"
         product = read.value(product_column, self.product, required=True)
         species_column = "species_scientific_name" if read.text("species_scientific_name") else "species_name"
         species = read.value(species_column, self.species)
@@ -250,7 +250,7 @@ class _Reader:
         """`convert(text)` of a cell, or None (empty, or refused with a problem)."""
         text = self.text(column)
         if not text:
-            if required:
+            if required and column in self.cells:  # a missing column is reported once, by its header
                 self.problem(column, _("Empty: this column needs a value."))
             return None
         try:

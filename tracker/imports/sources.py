@@ -69,6 +69,7 @@ class Source:
     ignored: list[str]                         # columns the import does not read
     incidents: Iterator[SourceIncident]
     progress: Callable[[], tuple[int, int]]    # (done, total) in bytes or rows
+    missing: list[Problem] = field(default_factory=list)  # columns needed but missing (check_header)
 
 
 def kind_of(path: Path) -> str:
@@ -102,31 +103,43 @@ def open_source(path: Path, key: str) -> Source:
 
 # --- columns ---------------------------------------------------------------------------------
 
-def check_header(names: list[str], key: str, where: str) -> list[str]:
-    """The columns the import does not read; Unreadable if one it needs is missing or doubled."""
-    problems = [(where, name, _("This column appears more than once.")) for name in sorted(set(names))
-                if names.count(name) > 1]
-    problems += [(where, name, _("This column is missing.")) for name in REQUIRED if name not in names]
-    if any(name in names for name in ITEM_MARKERS):
-        problems += [(where, name, _("This column is missing: the file lists items.")) for name in ITEM_REQUIRED
-                     if name not in names]
+def check_header(names: list[str], key: str, where: str) -> tuple[list[str], list[Problem]]:
+    """The columns the import does not read, and the columns it needs that are missing.
+
+    A missing column is reported once, here, and the rows are still checked for every other
+    column, so the report shows all that is wrong at once; the file cannot be imported. Without
+    `incident_ref` or the key, or with a column twice, the rows cannot be told apart or read:
+    Unreadable."""
+    fatal = [(where, name, _("This column appears more than once.")) for name in sorted(set(names))
+             if names.count(name) > 1]
+    if "incident_ref" not in names:
+        fatal.append((where, "incident_ref", _("This column is missing.")))
     if key not in names:
-        problems.append((where, key, _("The key column chosen is not in the file.")))
+        if key != "incident_ref":
+            fatal.append((where, key, _("The key column chosen is not in the file.")))
     elif key in ITEM_NAMES:
-        problems.append((where, key, _("The key must be a column of the incident, not of its items.")))
-    if problems:
-        raise Unreadable(*problems)
-    return [name for name in names if name not in KINDS and name != key]
+        fatal.append((where, key, _("The key must be a column of the incident, not of its items.")))
+    if fatal:
+        raise Unreadable(*fatal)
+    missing = [(where, name, _("This column is missing.")) for name in REQUIRED if name not in names]
+    if any(name in names for name in ITEM_MARKERS):
+        missing += [(where, name, _("This column is missing: the file lists items.")) for name in ITEM_REQUIRED
+                    if name not in names]
+    return [name for name in names if name not in KINDS and name != key], missing
 
 
 # --- CSV -------------------------------------------------------------------------------------
 
 class _Lines:
-    """The file's lines decoded as UTF-8, one at a time, counting bytes for the progress bar; a
-    line that is not UTF-8 stops the reading with its number."""
+    """The file's lines decoded as UTF-8, one at a time, counting bytes for the progress bar.
+
+    A line that is not UTF-8 (a file saved in another encoding) is noted with its number and read
+    on with the bad bytes replaced, so that every such line, and every other problem of the file,
+    is reported at once; the row it belongs to is not imported (`take_bad`)."""
 
     def __init__(self, path: Path):
         self.path, self.size, self.done = path, path.stat().st_size, 0
+        self.bad: list[Problem] = []
 
     def __iter__(self) -> Iterator[str]:
         with self.path.open("rb") as binary:
@@ -135,10 +148,16 @@ class _Lines:
                 try:
                     text = raw.decode("utf-8")
                 except UnicodeDecodeError as error:
-                    raise Unreadable((str(number), "", _(
+                    self.bad.append((str(number), "", _(
                         "This line is not UTF-8 text (byte 0x%(byte)02X): the file was saved in another encoding. "
-                        "Save it as “CSV UTF-8” and upload it again.", byte=raw[error.start]))) from None
+                        "Save it as “CSV UTF-8” and upload it again.", byte=raw[error.start])))
+                    text = raw.decode("utf-8", errors="replace")
                 yield text.removeprefix("\ufeff") if number == 1 else text
+
+    def take_bad(self) -> list[Problem]:
+        """The encoding problems of the lines read so far (each handed out once)."""
+        bad, self.bad = self.bad, []
+        return bad
 
 
 def read_csv(path: Path, key: str) -> Source:
@@ -150,38 +169,41 @@ def read_csv(path: Path, key: str) -> Source:
         raise Unreadable(("1", "", str(error))) from None
     if header is None:
         raise Unreadable(("1", "", _("The file is empty.")))
-    ignored = check_header(header, key, "1")
-    grouping = _CsvGrouping(reader, header)
+    header_problems = lines.take_bad()
+    ignored, missing = check_header(header, key, "1")
+    grouping = _CsvGrouping(reader, header, lines)
     return Source("csv", [name for name, _n in grouping.head_at], ignored, grouping.incidents(),
-                  lambda: (lines.done, lines.size))
+                  lambda: (lines.done, lines.size), header_problems + missing)
 
 
 class _CsvGrouping:
     """Consecutive rows of one `incident_ref` make one incident, whose columns they all repeat."""
 
-    def __init__(self, reader, header: list[str]):
-        self.reader, self.width = reader, len(header)
+    def __init__(self, reader, header: list[str], lines: _Lines):
+        self.reader, self.width, self.lines = reader, len(header), lines
         self.item_at = [(name, header.index(name)) for name in ITEM_NAMES if name in header]
         self.head_at = [(name, n) for n, name in enumerate(header) if name not in ITEM_NAMES]
         self.ref_at = header.index("incident_ref")
 
-    def rows(self) -> Iterator[tuple[str, list[str]]]:
-        """(line where the row starts, cells) of the rows that are not blank."""
+    def rows(self) -> Iterator[tuple[str, list[str], list[Problem]]]:
+        """(line where the row starts, cells, encoding problems of its lines) of the rows that are
+        not blank."""
         start = 2
         try:
             for cells in self.reader:
                 where, start = str(start), self.reader.line_num + 1
-                if any(cell.strip() for cell in cells):
-                    yield where, cells
+                bad = self.lines.take_bad()
+                if bad or any(cell.strip() for cell in cells):
+                    yield where, cells, bad
         except csv.Error as error:
             raise Unreadable((str(start), "", _("This line cannot be read as CSV: %(reason)s",
                                                 reason=str(error)))) from None
 
     def incidents(self) -> Iterator[SourceIncident]:
         current, head = None, None
-        for where, cells in self.rows():
+        for where, cells, bad in self.rows():
             if len(cells) != self.width:
-                yield SourceIncident(Row(where, {}), problems=[(where, "", _(
+                yield SourceIncident(Row(where, {}), problems=bad or [(where, "", _(
                     "This line has %(cells)d cells, the header %(columns)d.", cells=len(cells), columns=self.width))])
                 continue
             ref, row_head = cells[self.ref_at], [cells[n] for _name, n in self.head_at]
@@ -195,6 +217,7 @@ class _CsvGrouping:
                 current.problems.append((where, differing, _(
                     "The incident's columns must repeat those of line %(line)s, its first row.",
                     line=current.row.where)))
+            current.problems += bad
             item = {name: cells[n] for name, n in self.item_at}
             if any(value.strip() for value in item.values()):
                 current.items.append(Row(where, item))
@@ -285,8 +308,8 @@ def _workbook_source(book, key: str, handle) -> Source:
     if not incident_sheets:
         raise Unreadable(("", "", _("The workbook has no sheet named “incidents”, as the export writes it.")))
     incidents_rows, item_rows = _SheetRows(incident_sheets, counter), _SheetRows(item_sheets, counter)
-    ignored = check_header(incidents_rows.header + [n for n in item_rows.header if n in ITEM_NAMES], key,
-                           f"{incident_sheets[0].title}!1")
+    ignored, missing = check_header(incidents_rows.header + [n for n in item_rows.header if n in ITEM_NAMES], key,
+                                    f"{incident_sheets[0].title}!1")
     if item_sheets and "incident_ref" not in item_rows.header:
         raise Unreadable((f"{item_sheets[0].title}!1", "incident_ref", _("This column is missing.")))
     total = sum(sheet.max_row or 0 for sheet in incident_sheets + item_sheets)
@@ -312,4 +335,4 @@ def _workbook_source(book, key: str, handle) -> Source:
             book.close()
             handle.close()
 
-    return Source("xlsx", incidents_rows.header, ignored, incidents(), lambda: (counter[0], total))
+    return Source("xlsx", incidents_rows.header, ignored, incidents(), lambda: (counter[0], total), missing)

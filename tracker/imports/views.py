@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from tracker.auth.decorators import recent_login_required
 from tracker.imports import uploads
-from tracker.imports.blueprint import may_import, bp
+from tracker.imports.blueprint import bp, may_import
 from tracker.imports.forms import ConfirmImportForm, ImportForm
 from tracker.imports.importer import import_file
 from tracker.imports.report import Summary
