@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 
 import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from tests.dashboards.test_rollups import recount, stored
-from tests.imports.conftest import confirm, import_file, multipart, upload, wait_for
+from tests.imports.conftest import Checked, confirm, import_file, multipart, upload, wait_for
 from tests.imports.files import csv_file, row
 from tests.support.incidents import seed
 from tracker.dashboards.rollups import rebuild
 from tracker.extensions import db
+from tracker.imports import importer
 from tracker.incidents.demo import generate
 from tracker.models import AuditEvent, Incident, ReferenceCounter, Role
 from tracker.reports import jobs
@@ -72,20 +74,38 @@ def test_the_confirmation_imports_only_the_file_that_was_checked(app, client, ad
         assert db.session.scalar(select(func.count(Incident.id))) == 0
 
 
-def test_a_large_file_is_checked_and_imported_in_the_background(app, client, admin):
+def test_a_large_file_is_checked_and_imported_in_the_background(app, client, admin, monkeypatch):
+    """Over IMPORT_SYNC_MAX_BYTES the check runs in the background and its page shows how far it
+    got (held here after its first batch, so the page is seen mid-way)."""
     seed(app)
     app.config["IMPORT_SYNC_MAX_BYTES"] = 0
+    monkeypatch.setattr(importer, "BATCH", 10)
+    first_batch_done, go_on = threading.Event(), threading.Event()
+    batch = importer.Importer._batch
+
+    def held(self, rows):
+        if self.summary.incidents > importer.BATCH:  # the second batch: the first one's progress is saved
+            first_batch_done.set()
+            go_on.wait(30)
+        batch(self, rows)
+
+    monkeypatch.setattr(importer.Importer, "_batch", held)
     data = csv_file([row(n) for n in range(1, 30)])
     response = client.post("/admin/import", **multipart({"file": FileStorage(io.BytesIO(data), "big.csv"),
                                                           "key": "incident_ref"}))
     url = response.headers["Location"]
+    assert first_batch_done.wait(30)
+    status = client.get(url + "/status").get_json()
     page = client.get(url).get_data(as_text=True)
-    assert ("<progress" in page and 'data-reload="1"' in page) or "Dry run" in page
+    go_on.set()
 
-    checked = upload(client, data, "big.csv")
+    assert status["state"] == "running" and 0 < status["percent"] < 100
+    assert f'<progress id="job-progress" max="100" value="{status["percent"]}"' in page
+    assert "Checking:" in page and 'data-reload="1"' in page
+    checked = Checked(url, wait_for(client, url))
     done = confirm(client, checked)
 
-    assert done.count("written") == 1 and done.count("new") == 29
+    assert checked.count("new") == 29 and done.count("written") == 1 and done.count("new") == 29
     assert client.get(done.url + "/status").get_json()["state"] == "done"
 
 
