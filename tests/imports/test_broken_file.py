@@ -239,3 +239,19 @@ def test_workbook_problems_name_their_sheet_and_row(app, client, admin):
         ("incidents!3", "lat", "Out of range: latitude is between -90 and 90, longitude between -180 and 180."),
         ("items!3", "incident_ref", "No incident of this reference comes at this point of the incidents sheet: "
                                     "items must follow the order of the incidents sheet, as the export writes them.")]
+
+
+def test_reference_values_are_matched_by_their_name_in_any_language(app, client, admin):
+    """Mongolian, Russian and Chinese names, in another case and spacing, name the same rows."""
+    seed(app)
+    names = {"category": "хулгайн  АН", "product": "", "product_name": "Сарвуу", "species_scientific_name": "",
+             "species_name": "东北虎", "place": "Национальный парк «Земля леопарда»"}
+
+    done = import_file(client, csv_file([row(1, **names)]), "names.csv")
+
+    assert done.count("written") == 1
+    with app.app_context():
+        incident = db.session.scalar(select(Incident))
+        assert (incident.category.slug, incident.place.name_en) == ("poaching", "Land of the Leopard National Park")
+        assert [(i.product.slug, i.species.scientific_name) for i in incident.items] == [
+            ("paw", "Panthera tigris altaica")]
