@@ -20,25 +20,25 @@ from tracker.incidents.permissions import can_record
 from tracker.offline import version
 
 
-def plural_forms(singular: str, plural: str) -> dict[str, str]:
-    """{CLDR category: message with `%(num)s`} for the page's language."""
+def plural_forms(translate) -> dict[str, str]:
+    """{CLDR category: message with `%(num)s`} for the page's language; `translate(n)` is the
+    ngettext call (written out, so that the strings are extracted)."""
     locale = Locale.parse(str(get_locale() or "en"))
     samples: dict[str, int] = {}
     for number in range(0, 200):
         samples.setdefault(locale.plural_form(number), number)
-    return {category: ngettext(singular, plural, number).replace(str(number), "%(num)s", 1)
-            for category, number in samples.items()}
+    return {category: translate(number).replace(str(number), "%(num)s", 1) for category, number in samples.items()}
 
 
 def messages() -> dict:
     return {
-        "waiting": plural_forms("Saved on this phone, %(num)d waiting to send",
-                                "Saved on this phone, %(num)d waiting to send"),
-        "signOutWarning": plural_forms(
+        "waiting": plural_forms(lambda n: ngettext("Saved on this phone, %(num)d waiting to send",
+                                                   "Saved on this phone, %(num)d waiting to send", n)),
+        "signOutWarning": plural_forms(lambda n: ngettext(
             "%(num)d incident recorded on this phone has not reached the server yet. If you sign out now it "
             "stays on this phone, and is sent when you sign in here again.",
             "%(num)d incidents recorded on this phone have not reached the server yet. If you sign out now "
-            "they stay on this phone, and are sent when you sign in here again."),
+            "they stay on this phone, and are sent when you sign in here again.", n)),
         "signOutTitle": _("Incidents are waiting to send"),
         "signOutAnyway": _("Sign out anyway"),
         "staySignedIn": _("Stay signed in"),
@@ -70,7 +70,7 @@ def messages() -> dict:
         "stateConflict": _("Already used for another incident"),
         "asDraft": _("to be saved as a draft"),
         "asSubmitted": _("to be submitted for review"),
-        "photos": plural_forms("%(num)d file", "%(num)d files"),
+        "photos": plural_forms(lambda n: ngettext("%(num)d file", "%(num)d files", n)),
         "correct": _("Correct"),
         "removeEntry": _("Remove from this phone"),
         "confirmRemove": _("Remove this incident from the phone? It has not reached the server, and cannot be "
