@@ -253,3 +253,50 @@ def test_two_users_on_one_phone_see_only_their_own_queue(live_server, live_app, 
     with live_app.app_context():
         ranger_id = db.session.scalar(select(User.id).where(User.username == "e2e_ranger"))
     assert [i.reporter_id for i in incidents_described(live_app, "Offline: the ranger's entry")] == [ranger_id]
+
+
+def test_a_photo_that_does_not_fit_is_refused_with_a_message(live_server, phone):
+    page = phone()
+    prepare(page, live_server)
+    cut(page)
+    page.reload()
+    page.evaluate("() => { navigator.storage.estimate = () => Promise.resolve({usage: 9000, quota: 10000}); }")
+    page.set_input_files("#files", files=[{"name": "big.jpg", "mimeType": "image/jpeg", "buffer": files.jpeg()}])
+    refusal = page.locator(".evidence-chip.is-error")
+    refusal.wait_for()
+    assert "big.jpg does not fit in the space this browser gives the site" in refusal.inner_text()
+    assert page.locator(".evidence-chip.is-kept").count() == 0
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "zh", "mn"])
+def test_every_screen_of_the_offline_flow_at_390px(live_server, phone, language):
+    """The form kept offline with a kept photo, the saved note, the queue waiting and needing a
+    correction, the correction form, and the sign-out warning, in each language."""
+    page = phone()
+    prepare(page, live_server, language=language)
+    cut(page)
+    page.reload()
+    fill_incident(page, f"Offline screens {language}", suspects="0", arrests="2")
+    page.set_input_files("#files", files=[{"name": "camp.jpg", "mimeType": "image/jpeg", "buffer": files.jpeg()}])
+    page.wait_for_selector(".evidence-chip.is-kept")
+    screenshot(page, f"offline-form-{language}-390")
+    save(page)
+    assert page.locator(".flash-success").count() == 1
+    screenshot(page, f"offline-saved-{language}-390")
+    page.goto(f"{live_server}/offline/outbox")
+    screenshot(page, f"offline-outbox-waiting-{language}-390")
+    restore(page)
+    send_now(page)
+    page.wait_for_selector(".outbox-needs_fix")
+    screenshot(page, f"offline-outbox-needs-fix-{language}-390")
+    page.click(".outbox-needs_fix a[href*='outbox=']")
+    page.wait_for_selector("#arrests-error")
+    screenshot(page, f"offline-correction-{language}-390")
+    assert not has_horizontal_scroll(page)
+    page.route("**/api/v1/incidents", lambda route: route.abort())
+    page.goto(f"{live_server}/")
+    page.click("details.mobile-menu summary")
+    page.click("details.mobile-menu form[action$='/logout'] button")
+    page.locator("dialog.outbox-dialog").wait_for()
+    screenshot(page, f"offline-sign-out-warning-{language}-390")
+    assert page.csp_violations == []
