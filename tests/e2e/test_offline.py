@@ -53,11 +53,14 @@ def prepare(page, live_server, role=Role.RANGER, language=None):
     """Sign in online, optionally switch the language, and let the worker keep the pages."""
     sign_in(page, live_server, role)
     page.wait_for_url(f"{live_server}/")
-    if language:
-        page.click(f"footer button[value={language}]")
-        page.wait_for_load_state()
+    keep = "() => navigator.serviceWorker.ready.then(() => window.wctOutbox.keepPages(true))"
+    if language:  # after the worker's first round: its answers carry the session cookie too
+        assert page.evaluate(keep)["ok"]
+        with page.expect_navigation():
+            page.click(f"footer button[value={language}]")
+        assert page.locator("html").get_attribute("lang") == language
     page.goto(f"{live_server}/incidents/new")
-    result = page.evaluate("() => navigator.serviceWorker.ready.then(() => window.wctOutbox.keepPages(true))")
+    result = page.evaluate(keep)
     assert result["ok"], result
 
 
