@@ -81,7 +81,8 @@ def save(page, button="submit"):
 
 
 def banner(page) -> str:
-    return page.locator("[data-outbox-text]").inner_text()
+    """The status line once offline.js has read the outbox (IndexedDB answers asynchronously)."""
+    return page.locator("[data-outbox-text]:not(:empty)").inner_text()
 
 
 def waiting(page) -> int:
