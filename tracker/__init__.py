@@ -68,9 +68,11 @@ def register_blueprints(app: Flask) -> None:
     from tracker.imports.routes import bp as imports_bp
     from tracker.incidents.routes import bp as incidents_bp
     from tracker.main.views import bp as main_bp
+    from tracker.offline.views import bp as offline_bp
     from tracker.reports.routes import bp as reports_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, imports_bp, incidents_bp, evidence_bp, reports_bp, dashboards_bp):
+    for bp in (main_bp, auth_bp, admin_bp, imports_bp, incidents_bp, evidence_bp, reports_bp, dashboards_bp,
+               offline_bp):
         app.register_blueprint(bp)
     api.register(app)
 

@@ -21,6 +21,9 @@ from tracker.i18n_catalogs import compile_all
 from tracker.models import Role
 from tracker.reference.seed import seed_reference
 
+# Route a service worker's own requests through context.route too, so a test can cut them off:
+# set_offline() alone does not stop them (Playwright #2311). Read when the driver starts.
+os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -1,0 +1,1 @@
+"""The installable, offline-capable incident form: manifest, service worker, outbox page."""
