@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import api, errors, i18n, input_rules, navigation, security, templating
+from tracker import api, errors, i18n, input_rules, navigation, security, sessions, templating
 from tracker.database import install_sqlite_pragmas
 from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -26,6 +26,7 @@ def create_app(config=None) -> Flask:
         template_folder=str(PROJECT_DIR / "templates"),
     )
     app.config.from_object(config)
+    app.session_interface = sessions.ForegroundSessionInterface()
     app.jinja_env.add_extension("jinja2.ext.do")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", i18n.translation_directories())
     configure_logging(app)

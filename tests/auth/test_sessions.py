@@ -40,3 +40,26 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, client):
 def test_logout_needs_post(app, client, login_as):
     login_as(Role.RANGER)
     assert client.get("/logout").status_code == 405
+
+
+def test_a_late_background_answer_does_not_undo_a_language_switch(app, client):
+    """The offline app's worker refreshes pages with the cookie it had when it started; if its
+    answer set the cookie again, the browser would go back to the session before the switch."""
+    before_switch = signed_in_cookie(app, client)
+    client.post("/language", data={"lang": "mn"})
+    worker = app.test_client()
+    worker.set_cookie("session", before_switch)
+
+    background = worker.get("/offline/state", headers={"X-Background-Refresh": "1"})
+    foreground = worker.get("/offline/state")
+
+    assert background.status_code == 200 and "Set-Cookie" not in background.headers
+    assert "session=" in foreground.headers["Set-Cookie"]  # what the browser would have been sent
+    assert 'lang="mn"' in client.get("/").get_data(as_text=True)
+
+
+def test_background_requests_do_not_keep_a_session_alive(app, client):
+    """Only what the user does slides the idle timeout; a phone left open keeps no session for ever."""
+    signed_in_cookie(app, client)
+    assert "Set-Cookie" not in client.get("/offline/state", headers={"X-Background-Refresh": "1"}).headers
+    assert "Set-Cookie" in client.get("/offline/state").headers

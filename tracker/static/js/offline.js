@@ -131,7 +131,7 @@
 
   // --- the server -------------------------------------------------------------------------
   function fetchState() {
-    return fetch(config.state, {credentials: "same-origin", cache: "no-store", headers: {Accept: "application/json"}})
+    return fetch(config.state, {credentials: "same-origin", cache: "no-store", headers: {Accept: "application/json", "X-Background-Refresh": "1"}})
       .then(function (response) {
         if (!response.ok) return {status: response.status};
         return response.json().then(function (data) { return {status: 200, data: data}; });
@@ -145,7 +145,9 @@
   }
 
   function post(url, body, token, json) {
-    var headers = {"X-CSRFToken": token, "Accept": "application/json", "Accept-Language": config.lang};
+    // The outbox sends in the background: its answers must not rewrite the session cookie.
+    var headers = {"X-CSRFToken": token, "Accept": "application/json", "Accept-Language": config.lang,
+                   "X-Background-Refresh": "1"};
     if (json) headers["Content-Type"] = "application/json";
     return fetch(url, {method: "POST", credentials: "same-origin", headers: headers,
                        body: json ? JSON.stringify(body) : body})

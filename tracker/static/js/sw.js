@@ -38,9 +38,13 @@ function clearUser() {
   });
 }
 
+// Background requests say so, and the server then leaves the session cookie alone: an answer
+// that arrives after the user switched the language must not put the old session back.
+var BACKGROUND = {"X-Background-Refresh": "1"};
+
 // Fetch the user's state, then every page and list it names; keep only complete answers.
 function refresh() {
-  return fetch(CONFIG.state, {credentials: "same-origin", cache: "no-store"}).then(function (response) {
+  return fetch(CONFIG.state, {credentials: "same-origin", cache: "no-store", headers: BACKGROUND}).then(function (response) {
     if (response.status === 401) return clearUser().then(function () { return {ok: false, status: 401}; });
     if (!response.ok) return {ok: false, status: response.status};
     return response.json().then(function (state) {
@@ -56,7 +60,7 @@ function refresh() {
         var urls = state.pages.concat(state.data);
         return cache.put(OWNER_KEY, new Response(String(state.user))).then(function () {
           return Promise.all(urls.map(function (url) {
-            return fetch(url, {credentials: "same-origin", cache: "no-store"}).then(function (answer) {
+            return fetch(url, {credentials: "same-origin", cache: "no-store", headers: BACKGROUND}).then(function (answer) {
               if (answer.ok && !answer.redirected) return cache.put(url, answer);
               return null;
             }).catch(function () { return null; });
