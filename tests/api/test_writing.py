@@ -243,3 +243,19 @@ def test_a_coordinator_edits_any_incident_and_records_for_themself(app, caller):
     assert coordinator.patch(f"/api/v1/incidents/{ref}", json={"version": 1, "patrol_ref": "P-9"}).status_code == 200
     created = coordinator.post("/api/v1/incidents", json=new_incident(app)).get_json()
     assert created["reporter_id"] == coordinator.user_id
+
+
+def test_coordinates_as_rangers_type_them(app, caller):
+    """What the form takes, the API takes: a GPS unit's degrees, minutes and seconds (the offline
+    outbox sends them as typed), with the form's messages for what it cannot read."""
+    ranger = caller(Role.RANGER)
+    answer = ranger.post("/api/v1/incidents", json=new_incident(app, lat="43°06'30\"N", lon="131°27'E"))
+    assert answer.status_code == 201, answer.get_json()
+    assert (answer.get_json()["lat"], answer.get_json()["lon"]) == (pytest.approx(43.108333), 131.45)
+    decimal_comma = ranger.post("/api/v1/incidents", json=new_incident(app, lat="43,1", lon="131,45"))
+    assert decimal_comma.status_code == 201 and decimal_comma.get_json()["lon"] == 131.45
+    refused = ranger.post("/api/v1/incidents", json=new_incident(app, lat="north of the ford"))
+    assert refused.status_code == 422 and refused.get_json()["errors"]["lat"]
+    for odd in (True, [43.1], {"deg": 43}):
+        assert ranger.post("/api/v1/incidents", json=new_incident(app, lat=odd)).status_code == 422
+    assert incidents(app) == 2

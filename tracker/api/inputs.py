@@ -28,8 +28,9 @@ class IncidentInSchema(ApiSchema, TradeFactsIn):
     occurred_at = F.AwareDateTime(format="iso", metadata={
         "description": "ISO 8601 with a UTC offset or Z, to the second; a time without offset is refused."})
     place = F.Integer(allow_none=True)
-    lat = F.Float(allow_none=True, allow_nan=False)
-    lon = F.Float(allow_none=True, allow_nan=False)
+    lat = NumberOrText(allow_none=True, metadata={"type": ["number", "string", "null"], "description": (
+        "Decimal degrees, or text as the form takes it (`43°06'30\"N`, `43,1`).")})
+    lon = NumberOrText(allow_none=True, metadata={"type": ["number", "string", "null"]})
     country = code(COUNTRIES, nullable=True, metadata={
         "description": "Only when neither the place nor the position shows the country."})
     location_text = F.String()
