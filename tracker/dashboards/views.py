@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flask import abort, current_app, jsonify, render_template, request, url_for
-from flask_babel import format_date, format_number, format_percent
+from flask_babel import format_number, format_percent
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -38,7 +38,7 @@ __all__ = ["bp"]
 @bp.context_processor
 def formatting() -> dict:
     return {"number": format_number, "percent": lambda ratio: format_percent(ratio, "#,##0.#%"),
-            "long_date": lambda day: format_date(day, "long"), "month_label": month_label}
+            "month_label": month_label}
 
 
 def _categories() -> list[Category]:
