@@ -87,7 +87,7 @@ def test_new_show_edit_unchanged_show_keeps_the_time(app, client, ranger_in, zon
         data = edit_form(client, incident_id)
         assert data["occurred_at"] == typed
         response = client.post(f"/incidents/{incident_id}/edit", data=data, follow_redirects=True)
-        assert "Nothing was changed." in response.get_data(as_text=True)
+        assert "Nothing was changed in INC-" in response.get_data(as_text=True)
     assert stored(app, incident_id) == (instant, 1, 0)  # same instant, no new version, no edit event
     assert shown_time(client, incident_id) == shown
 

@@ -91,7 +91,7 @@ def change_status(incident_id: int):
     else:
         apply_transition(incident, transition, form, current_user)
         db.session.commit()
-        flash(_("%(ref)s: %(step)s done.", ref=incident.ref, step=transition.label), "success")
+        flash(str(transition.done) % {"ref": incident.ref}, "success")
     return redirect(url_for("incidents.detail", incident_id=incident.id))
 
 
