@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Flask
-from flask_babel import format_decimal
+from flask_babel import format_decimal, format_number, format_percent
 from flask_babel import lazy_gettext as _l
 
 from tracker import localtime
@@ -79,6 +79,8 @@ def register(app: Flask) -> None:
         "seizure_category": seizures.SEIZURE_CATEGORY,  # the incident form opens its seizure details for it
         "sees_exact_positions": visibility.sees_exact_positions,
         "audit_action_label": lambda action: label(AUDIT_ACTIONS, action),
+        "number": format_number,
+        "percent": lambda ratio: format_percent(ratio, "#,##0.#%"),
         "now_utc": utcnow,
         "zone_name": localtime.zone_name,
         "zone_label": localtime.zone_label,

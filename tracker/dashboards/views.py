@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flask import abort, jsonify, render_template, request, url_for
-from flask_babel import format_number, format_percent
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -37,8 +36,7 @@ __all__ = ["bp"]
 
 @bp.context_processor
 def formatting() -> dict:
-    return {"number": format_number, "percent": lambda ratio: format_percent(ratio, "#,##0.#%"),
-            "month_label": month_label}
+    return {"month_label": month_label}
 
 
 def _categories() -> list[Category]:
