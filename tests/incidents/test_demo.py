@@ -69,6 +69,8 @@ def test_demo_data_is_believable(app, runner):
             assert incident.description in DESCRIPTIONS[country][incident.detection_method], incident.ref
             assert incident.currency == {"RU": "RUB", "CN": "CNY", "MN": "MNT"}[country]
             assert incident.detection_method in dict(CATEGORY_DETECTION[category])
+            products = [item.product.slug for item in incident.items]
+            assert len(products) == len(set(products)), products  # a product once, its quantity summed
             for item in incident.items:
                 product, name = item.product.slug, item.species.scientific_name if item.species else None
                 assert product in CATEGORY_PRODUCTS[category], (category, product)

@@ -147,8 +147,9 @@ def _random_items(rng: random.Random, setting: Setting, category_slug: str, coun
     """1-3 item rows for one incident, and whether one of them makes it sensitive."""
     rows, sensitive = [], False
     kinds = setting.kinds.get((category_slug, country)) or ["carcass"]
-    for position in range(rng.choice((1, 1, 1, 2, 2, 3))):
-        product = setting.products.get(rng.choice(kinds))
+    chosen = {rng.choice(kinds) for _ in range(rng.choice((1, 1, 1, 2, 2, 3)))}  # a product once
+    for slug in sorted(chosen):
+        product = setting.products.get(slug)
         if product is None:
             continue
         candidates = setting.candidates[product.slug, country]
@@ -156,7 +157,7 @@ def _random_items(rng: random.Random, setting: Setting, category_slug: str, coun
         sensitive = sensitive or bool(sp and sp.is_sensitive)
         low, high = QUANTITY[product.default_unit]
         quantity = Decimal(str(round(rng.uniform(low, high), 1 if product.default_unit != "pcs" else 0) or 1))
-        rows.append({"id": first_id + len(rows), "incident_id": incident_id, "position": position,
+        rows.append({"id": first_id + len(rows), "incident_id": incident_id, "position": len(rows),
                      "product_id": product.id, "species_id": sp.id if sp else None, "quantity": quantity,
                      "unit": product.default_unit, "notes": ""})
     return rows, sensitive

@@ -32,11 +32,26 @@
     }
   };
 
+  // Long names on a narrow screen go on two or more lines ("Дальневосточный / леопард"), or the
+  // axis would cut them off at the canvas edge.
+  function wrapped(label, width) {
+    var most = width < 560 ? 14 : 28, lines = [], line = "";
+    String(label).split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > most) { lines.push(line); line = word; } else { line = line ? line + " " + word : word; }
+    });
+    if (line) lines.push(line);
+    return lines.length > 1 ? lines : label;
+  }
+
   function initChart(canvas) {
     var data = JSON.parse(canvas.getAttribute("data-chart"));
     var horizontal = canvas.getAttribute("data-axis") === "y";
     var frame = canvas.parentNode;
-    if (horizontal) frame.style.height = Math.max(120, data.labels.length * 30 + 40) + "px";
+    if (horizontal) data.labels = data.labels.map(function (label) { return wrapped(label, frame.clientWidth); });
+    if (horizontal) {
+      var lines = data.labels.reduce(function (sum, label) { return sum + (Array.isArray(label) ? label.length : 1); }, 0);
+      frame.style.height = Math.max(120, data.labels.length * 18 + lines * 12 + 40) + "px";
+    }
     var valueAxis = { beginAtZero: true, grace: "12%", grid: { color: GRID }, ticks: { precision: 0, color: INK } };
     var labelAxis = { grid: { display: false }, ticks: { color: INK, autoSkip: !horizontal } };
     new window.Chart(canvas, {
