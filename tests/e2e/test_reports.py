@@ -91,8 +91,10 @@ def test_the_cites_report_follows_the_filters_above(live_server, new_page, poach
     page = new_page(viewport=PHONE)
     sign_in(page, live_server, Role.MANAGER)
     page.goto(f"{live_server}/reports")
+    assert page.locator("details.report-filters").get_attribute("open") is None  # closed on a phone
+    page.click("details.report-filters > summary")
     page.select_option("#country", "RU")
-    page.click("#report-filters button[type=submit]")
+    page.click("details.report-filters button[type=submit]")
     year = page.locator("#year option").nth(0).get_attribute("value")  # this year: the poaching incidents
     page.select_option("#year", year)
     page.get_by_role("button", name="Count rows").click()
