@@ -15,7 +15,7 @@ $(VENV)/.installed: requirements.txt
 translations: $(VENV)/.installed
 	@$(PY) -m tracker.i18n_catalogs compile
 
-# Extract new strings into every catalog; then translate the empty entries (ru, zh).
+# Extract new strings into every catalog; then translate the empty entries (ru, zh, mn).
 i18n-update: $(VENV)/.installed
 	$(PY) -m tracker.i18n_catalogs update
 	@$(PY) -m tracker.i18n_catalogs missing

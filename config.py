@@ -68,10 +68,15 @@ class Config:
     LOCKOUT_MINUTES = 15
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Requests to /api/ per token (or per signed-in user, or per address without either).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
+    # An incremental pull hands back a starting point this far before the pull began, so that a
+    # change committed late, or stamped by a server whose clock is a little behind, is not missed.
+    API_SYNC_MARGIN_SECONDS = _env_int("API_SYNC_MARGIN_SECONDS", 120)
     # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
 
-    LANGUAGES = ("en", "ru", "zh")
+    LANGUAGES = ("en", "ru", "zh", "mn")
     BABEL_DEFAULT_LOCALE = "en"
     # Times are stored in UTC and shown in the user's zone, or this one.
     BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Asia/Vladivostok")

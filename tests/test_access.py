@@ -4,9 +4,13 @@ import pytest
 
 from tracker.models import Role
 
-PUBLIC_ENDPOINTS = {"static", "auth.login", "main.healthz", "main.set_language"}
+# The API's document and its reading page describe the API and hold no data (every operation
+# needs a token or a session).
+PUBLIC_ENDPOINTS = {"static", "auth.login", "main.healthz", "main.set_language", "api_docs.openapi_json",
+                    "api_docs.docs"}
 SAMPLE_ARGS = {"table": "categories", "user_id": 1, "row_id": 1, "filename": "css/app.css",
-               "incident_id": 1, "evidence_id": 1, "token": "x", "job_id": "x" * 22, "slug": "poaching"}
+               "incident_id": 1, "evidence_id": 1, "token": "x", "job_id": "x" * 22, "slug": "poaching",
+               "ref": "INC-2026-000001", "token_id": 1}
 
 
 def concrete_urls(app):

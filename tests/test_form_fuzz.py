@@ -29,6 +29,7 @@ from tests.support.incidents import make_incident, seed
 from tracker.admin.reference import REFERENCE_TABLES
 from tracker.extensions import db
 from tracker.forms import Form
+from tracker.i18n import LANGUAGE_NAMES
 from tracker.incidents.forms import TRADE_FIELDS
 from tracker.labels import TIMEZONES
 from tracker.models import (
@@ -49,7 +50,7 @@ from tracker.models import (
     SpeciesGroup,
 )
 
-LANGUAGES = ("", "en", "ru", "zh")
+LANGUAGES = ("", *LANGUAGE_NAMES)
 STATUSES = [s.value for s in IncidentStatus] + ["open", "verified-or-later"]
 
 
@@ -189,13 +190,25 @@ def test_account_forms(app, client, login_as):
     sweep()
 
 
+def test_token_form(app, client, login_as):
+    login_as(Role.RANGER)
+
+    @SWEEP
+    @given(changes({"token-name": TEXT, "token-valid_for": choice("7", "30", "90", "365"), "token-submit_token": TEXT}))
+    def sweep(change):
+        send(app, client, "POST", "/account/tokens",
+             data={"token-name": "sync", "token-valid_for": "30", "token-submit_token": "1"} | change)
+
+    sweep()
+
+
 def test_sign_in_and_language(app, client):
     with app.app_context():
         make_user(Role.RANGER, username="anna")
 
     @SWEEP
     @given(changes({"username": choice("anna"), "password": choice(PASSWORD), "next": TEXT}),
-           changes({"lang": choice("en", "ru", "zh"), "next": TEXT}))
+           changes({"lang": choice(*LANGUAGE_NAMES), "next": TEXT}))
     def sweep(login, language):
         send(app, client, "POST", "/login", unchanged_if_refused=False,
              data={"username": "anna", "password": "wrong password"} | login)
@@ -330,9 +343,9 @@ def test_dashboard_filters_and_map(app, client, login_as):
 def test_every_form_is_swept_and_keeps_the_input_rules(app):
     """A form added to the app derives from tracker.forms.Form (so the input rules apply to it)
     and gets a place in this sweep: the list below names them all."""
-    swept = {"IncidentForm", "ItemForm", "StatusForm", "PasswordChangeForm", "PreferencesForm", "LoginForm",
-             "ActionForm", "UserCreateForm", "UserEditForm", "PasswordResetForm", "CategoryForm", "SpeciesForm",
-             "ProductForm", "PlaceForm", "FilterForm", "ReportForm", "CitesForm", "_NamesForm", "Form"}
+    swept = {"IncidentForm", "ItemForm", "StatusForm", "PasswordChangeForm", "PreferencesForm", "TokenForm",
+             "LoginForm", "ActionForm", "UserCreateForm", "UserEditForm", "PasswordResetForm", "CategoryForm",
+             "SpeciesForm", "ProductForm", "PlaceForm", "FilterForm", "ReportForm", "CitesForm", "_NamesForm", "Form"}
 
     def subclasses(cls):
         for sub in cls.__subclasses__():

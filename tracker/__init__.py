@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import errors, i18n, input_rules, navigation, security, templating
+from tracker import api, errors, i18n, input_rules, navigation, security, templating
 from tracker.database import install_sqlite_pragmas
 from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, admin_bp, incidents_bp, evidence_bp, reports_bp, dashboards_bp):
         app.register_blueprint(bp)
+    api.register(app)
 
 
 def configure_logging(app: Flask) -> None:

@@ -14,15 +14,21 @@ from wtforms import DecimalField, FieldList, FormField, SelectChoice, SelectFiel
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, Optional, StopValidation
 
+from tracker.i18n import form_translations
 from tracker.input_rules import TOO_LARGE_MESSAGE, usable_input
 
 PRESENCE_CHECKS = (InputRequired, DataRequired, Optional)
 
 
 class Form(FlaskForm):
-    """The base of every form: no control characters, no NaN or infinity, one message a field."""
+    """The base of every form: no control characters, no NaN or infinity, one message a field,
+    WTForms' messages in every interface language."""
 
     class Meta:
+        def get_translations(self, form):
+            """WTForms' own messages in the page's language, Mongolian included (tracker/i18n.py)."""
+            return form_translations
+
         def bind_field(self, form, unbound_field, options):
             field = super().bind_field(form, unbound_field, options)
             if not isinstance(field, (FieldList, FormField)):  # their rows are forms of their own

@@ -16,22 +16,23 @@ def seeded(app):
         db.session.commit()
 
 
-def test_lists_show_all_three_languages(app, client, login_as):
+def test_lists_show_all_four_languages(app, client, login_as):
     seeded(app)
     login_as("admin")
     body = client.get("/admin/reference/species").get_data(as_text=True)
-    assert "Panthera tigris altaica" in body and "Амурский тигр" in body and "东北虎" in body
+    assert "Panthera tigris altaica" in body and "Амурский тигр" in body and "东北虎" in body and "Амарын бар" in body
 
 
 def test_admin_adds_a_species(app, client, login_as):
     login_as("admin")
     response = client.post("/admin/reference/species/new", data={
         "scientific_name": "Lynx lynx", "name_en": "Eurasian lynx", "name_ru": "Рысь", "name_zh": "猞猁",
-        "group": "mammal", "cites_appendix": "II", "iucn_status": "LC", "active": "y"})
+        "name_mn": "Шилүүс", "group": "mammal", "cites_appendix": "II", "iucn_status": "LC", "active": "y"})
     assert response.status_code == 302
     with app.app_context():
         lynx = db.session.scalar(select(Species).where(Species.scientific_name == "Lynx lynx"))
         assert lynx.name_ru == "Рысь" and lynx.cites_appendix == "II" and not lynx.is_sensitive
+        assert lynx.name_mn == "Шилүүс"
 
 
 def test_admin_edits_a_category_and_duplicate_slug_is_refused(app, client, login_as):

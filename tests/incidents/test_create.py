@@ -178,3 +178,33 @@ def test_trade_fields_are_stored(app, client, ranger):
     with app.app_context():
         incident = db.session.scalar(select(Incident))
         assert (incident.transport_mode, incident.destination_country) == ("Truck", "CN")
+
+
+def test_a_mongolian_ranger_records_an_incident_in_mongolian(app, client, login_as):
+    """Labels, WTForms' and the app's messages, species and place names and the flash, all in
+    Mongolian (Cyrillic); what was typed comes back after an error and nothing is stored."""
+    seed(app)
+    login_as(Role.RANGER, unit="Онон-Балж", language="mn", timezone="Asia/Ulaanbaatar")
+    page = client.get("/incidents/new").get_data(as_text=True)
+    for text in ("Ангилал", "Хэзээ, хаана", "Тусгай хамгаалалттай газар нутаг эсвэл бүс нутаг", "Тоо хэмжээ",
+                 "Онон-Балжийн байгалийн цогцолборт газар", "Тарвага", "Хулгайн ан", "Хянуулахаар илгээх"):
+        assert text in page, text
+    with app.app_context():
+        place, skin, marmot = place_id("Onon-Balj National Park"), product_id("skin"), species_id("Marmota sibirica")
+    form = valid_form(app, place=str(place), lat="49.15", lon="111.6", description="Тарваганы 12 арьс хураан авав.",
+                      detection_method="", **{"items-0-product": str(skin), "items-0-species": str(marmot),
+                                              "items-0-quantity": "", "items-1-product": None, "items-1-species": None,
+                                              "items-1-quantity": None, "items-1-unit": None, "items-1-notes": None})
+    refused = client.post("/incidents/new", data=form).get_data(as_text=True)
+    assert "Энэ талбарыг заавал бөглөнө." in refused  # WTForms' own message, from the app's catalog
+    assert "Тоо хэмжээг оруулна уу." in refused and "Тарваганы 12 арьс хураан авав." in refused
+    with app.app_context():
+        assert count(Incident) == 0
+    recorded = client.post("/incidents/new", data={**form, "detection_method": "patrol", "items-0-quantity": "12"},
+                           follow_redirects=True).get_data(as_text=True)
+    with app.app_context():
+        incident = db.session.scalar(select(Incident))
+        assert incident.country == "MN" and incident.sensitive  # the marmot is IUCN EN
+    assert f"{incident.ref} дугаартай тохиолдлыг бүртгэж, хянуулахаар илгээлээ." in recorded
+    for text in ("Тарвага", "Арьс", "Онон-Балжийн байгалийн цогцолборт газар", "Нууцлалтай", "Эргүүл"):
+        assert text in recorded, text

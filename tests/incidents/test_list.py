@@ -1,4 +1,6 @@
 """The list: filters return exactly the matching incidents; keyset pages visit each once."""
+import base64
+import json
 import random
 from datetime import date, timedelta
 
@@ -131,6 +133,15 @@ def test_invalid_filter_values_are_ignored_not_500(app, client, login_as):
     login_as(Role.COORDINATOR)
     response = client.get("/incidents?place=abc&date_from=yesterday&cursor=garbage&page=-3")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("position", [["2026-01-01T00:00:00+00:00", 10**30, "next"],
+                                      ["2026-01-01T00:00:00+00:00", -(2**63) - 1, "prev"]])
+def test_a_tampered_cursor_is_ignored_not_500(app, client, login_as, position):
+    """An id no database integer holds (SQLite's driver and PostgreSQL refuse it as a parameter)."""
+    login_as(Role.COORDINATOR)
+    cursor = base64.urlsafe_b64encode(json.dumps(position).encode()).decode().rstrip("=")
+    assert client.get(f"/incidents?cursor={cursor}").status_code == 200
 
 
 def test_random_filter_combinations_match(app, demo):

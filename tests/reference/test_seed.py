@@ -1,7 +1,7 @@
 import shutil
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.support.factories import make_user
 from tests.support.incidents import make_incident, seed
@@ -44,6 +44,29 @@ def test_protected_areas_point_at_their_region(app, runner):
         park = db.session.scalar(select(Place).where(Place.name_en == "Land of the Leopard National Park"))
         assert park.parent.name_en == "Primorsky Krai" and park.country == "RU"
         assert park.name_zh == "豹之乡国家公园"
+        assert park.name_mn == "«Ирвэсийн нутаг» үндэсний цэцэрлэгт хүрээлэн"
+
+
+def test_names_in_mongolian_reach_a_database_seeded_before_them(app, runner):
+    """A database upgraded to revision 0008 has empty Mongolian names: the next seed run fills
+    them in, one audited change a row, and the run after that changes nothing."""
+    runner.invoke(args=["seed-reference"])
+    with app.app_context():
+        for model in (Category, Species, Product, Place):
+            db.session.execute(update(model).values(name_mn=""))
+        db.session.commit()
+        before = len(events())
+    filled = runner.invoke(args=["seed-reference"]).output
+    assert f"species {len(read_rows('species.csv'))} changed" in filled
+    with app.app_context():
+        taimen = db.session.scalar(select(Species).where(Species.scientific_name == "Hucho taimen"))
+        assert taimen.name_mn == "Тул"
+        new_events = events()[before:]
+        assert len(new_events) == sum(len(read_rows(f)) for f in (
+            "categories.csv", "species.csv", "products.csv", "places.csv"))
+        assert new_events[0].changes["fields"] == {"name_mn": {"before": "", "after": "Хулгайн ан"}}
+    again = runner.invoke(args=["seed-reference"]).output
+    assert "categories 0 changed, species 0 changed, products 0 changed, places 0 changed" in again
 
 
 @pytest.fixture

@@ -41,3 +41,11 @@ def pdf_text(data: bytes, tmp_path) -> str:
     path.write_bytes(data)
     text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
     return " ".join(text.split())
+
+
+def pdf_fonts(data: bytes, tmp_path) -> set[str]:
+    """The names of the fonts embedded in the PDF (pdffonts, without the subset prefix)."""
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(data)
+    lines = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout.splitlines()
+    return {line.split()[0].split("+", 1)[-1] for line in lines[2:] if line.strip()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import update
 
 from tests.reports.helpers import csv_header, documented_columns, export_events, read_csv
 from tracker.audit.chain import verify_chain
@@ -12,7 +13,7 @@ from tracker.extensions import db
 from tracker.incidents.demo import generate
 from tracker.incidents.filters import IncidentFilters
 from tracker.incidents.queries import count_incidents
-from tracker.models import Role, User
+from tracker.models import Product, Role, User
 from tracker.reports.columns import CSV_HEADER
 
 
@@ -70,6 +71,19 @@ def test_russian_and_chinese_text_round_trips(client, login_as, dataset):
     assert by_ref[dataset.refs["logs"]]["description"] == "红松原木"
     assert by_ref[dataset.refs["tiger"]]["category_name"] == "Торговля и изъятия"
     assert by_ref[dataset.refs["tiger"]]["species_name"] == "Амурский тигр"
+
+
+def test_names_in_mongolian_with_the_english_one_where_it_is_missing(app, client, login_as, dataset):
+    """The names' SQL (PostgreSQL's COPY) and Python (SQLite) paths agree, fallback included."""
+    with app.app_context():
+        db.session.execute(update(Product).where(Product.slug == "skin").values(name_mn=""))
+        db.session.commit()
+    login_as(Role.MANAGER, language="mn")
+    rows = read_csv(client.get("/reports/incidents.csv").data)
+    tiger = {r["product"]: r for r in rows if r["incident_ref"] == dataset.refs["tiger"]}
+    assert tiger["skin"]["category_name"] == "Хууль бус худалдаа ба хураан авалт"
+    assert tiger["skin"]["species_name"] == "Амарын бар" and tiger["bone"]["product_name"] == "Яс"
+    assert tiger["skin"]["product_name"] == "Skin / pelt"
 
 
 def test_formula_injection_is_neutralised(client, login_as, dataset):

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from weasyprint import HTML
 
-from tests.reports.helpers import export_events, pdf_text
+from tests.reports.helpers import export_events, pdf_fonts, pdf_text
 from tracker.models import Role
 from tracker.reports.fetcher import BlockedURL, StaticFilesOnly
 from tracker.reports.pdf import BASE_URL
@@ -34,12 +34,20 @@ def test_english_report_holds_the_key_figures(app, client, login_as, dataset, tm
     ("ru", ["Отчёт о преступлениях против дикой природы", "Ключевые показатели", "Инциденты", "Аресты",
             "Амурский тигр", "Торговля и изъятия"]),
     ("zh", ["野生动植物犯罪报告", "关键数据", "事件", "逮捕", "东北虎", "非法贸易与查获"]),
+    # Mongolian Cyrillic has letters Russian lacks (Ө ө, Ү ү): a KPI label with one.
+    ("mn", ["Зэрлэг амьтан, ургамлын гэмт хэргийн тайлан", "Гол үзүүлэлт", "Илрүүлсэн, хураан авсан эд зүйлс",
+            "Баривчлагдсан", "Амарын бар", "Хууль бус худалдаа ба хураан авалт"]),
 ])
-def test_report_in_russian_and_chinese(client, login_as, dataset, tmp_path, language, expected):
+def test_report_in_each_language(client, login_as, dataset, tmp_path, language, expected):
     login_as(Role.MANAGER, language=language)
-    text = pdf_text(client.get("/reports/summary.pdf").data, tmp_path)
+    data = client.get("/reports/summary.pdf").data
+    text = pdf_text(data, tmp_path)
     for phrase in expected:
         assert phrase in text, phrase
+    # Drawn with the families the stylesheet names (DejaVu Sans has Ө and Ү), never with another
+    # font that fontconfig falls back to for a glyph they lack.
+    fonts = pdf_fonts(data, tmp_path)
+    assert "DejaVu-Sans" in fonts and all(font.startswith(("DejaVu-Sans", "Noto-Sans-CJK")) for font in fonts), fonts
 
 
 def test_filters_are_named_and_applied(client, login_as, dataset, tmp_path):

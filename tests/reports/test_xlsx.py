@@ -92,6 +92,14 @@ def test_about_sheet_records_filters_user_time_counts_and_coordinates(app, clien
                                  "rows": 2, "generalised": True}
 
 
+def test_about_sheet_in_the_language_of_the_session(client, login_as, dataset):
+    login_as(Role.MANAGER, language="ru")
+    client.post("/language", data={"lang": "mn", "next": "/reports"})
+    about = dict(workbook(client, "/reports/incidents.xlsx?category=trafficking")["about"].iter_rows(values_only=True))
+    assert about["Тайлан"] == "Тохиолдлууд" and about["Ангилал"] == "Хууль бус худалдаа ба хураан авалт"
+    assert about["Солбицол"].startswith("Нууцлалтай тохиолдлын солбицлыг")
+
+
 def test_exact_coordinates_for_a_granted_manager(client, login_as, dataset):
     login_as(Role.MANAGER, exact_location_grant=True)
     book = workbook(client, "/reports/incidents.xlsx?sensitive=1")

@@ -57,6 +57,10 @@ ACCOUNT_LABELS = {
     "language": _l("Language"),
     "active": _l("Active (may sign in)"),
     "exact_location_grant": _l("May see exact positions of sensitive incidents"),
+    # Changes recorded in the history only (tracker/audit/accounts.py).
+    "api_token": _l("API token"),
+    "expires_at": _l("Expires"),
+    "reason": _l("Reason"),
 }
 
 
@@ -98,6 +102,7 @@ class _NamesForm(Form):
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     name_ru = StringField(_l("Name (Russian)"), validators=[Length(max=200)], filters=[strip])
     name_zh = StringField(_l("Name (Chinese)"), validators=[Length(max=200)], filters=[strip])
+    name_mn = StringField(_l("Name (Mongolian)"), validators=[Length(max=200)], filters=[strip])
     active = BooleanField(_l("In use"), default=True)
     submit = SubmitField(_l("Save"))
 

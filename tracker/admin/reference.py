@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.admin.forms import CategoryForm, PlaceForm, ProductForm, SpeciesForm
 from tracker.models import Category, Place, Product, Species
+from tracker.models.base import NAME_COLUMNS
 from tracker.reference.service import NATURAL_KEYS
 
 
@@ -25,21 +26,22 @@ class ReferenceTable:
 
 REFERENCE_TABLES = {
     "categories": ReferenceTable(Category, CategoryForm, _l("Categories"),
-                                 ("slug", "name_en", "name_ru", "name_zh", "active"), ("position", "id")),
+                                 ("slug", *NAME_COLUMNS, "active"), ("position", "id")),
     "species": ReferenceTable(Species, SpeciesForm, _l("Species"),
-                              ("scientific_name", "name_en", "name_ru", "name_zh", "cites_appendix", "iucn_status",
+                              ("scientific_name", *NAME_COLUMNS, "cites_appendix", "iucn_status",
                                "active"),
                               ("scientific_name",)),
     "products": ReferenceTable(Product, ProductForm, _l("Products"),
-                               ("slug", "name_en", "name_ru", "name_zh", "default_unit", "cites_term", "active"),
+                               ("slug", *NAME_COLUMNS, "default_unit", "cites_term", "active"),
                                ("applies_to", "id")),
     "places": ReferenceTable(Place, PlaceForm, _l("Places"),
-                             ("name_en", "name_ru", "name_zh", "kind", "country", "active"),
+                             (*NAME_COLUMNS, "kind", "country", "active"),
                              ("country", "kind", "name_en")),
 }
 
 COLUMN_LABELS = {
     "slug": _l("Identifier"), "name_en": _l("English"), "name_ru": _l("Russian"), "name_zh": _l("Chinese"),
+    "name_mn": _l("Mongolian"),
     "active": _l("In use"), "scientific_name": _l("Scientific name"), "cites_appendix": _l("CITES"),
     "iucn_status": _l("IUCN"), "default_unit": _l("Default unit"), "cites_term": _l("CITES term"),
     "kind": _l("Kind"), "country": _l("Country"),

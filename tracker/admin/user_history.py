@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -21,8 +22,13 @@ ACTION_LABELS = {
     "user_edit": _l("changed the account"),
     "password_reset": _l("set a new password and ended the user's sessions"),
     "password_change": _l("changed their own password"),
+    "token_create": _l("created an API token"),
+    "token_revoke": _l("revoked an API token"),
 }
 COMMAND_LINE = _l("System (command line)")
+# Why an API token was revoked (tracker/auth/tokens.py).
+REVOKE_REASONS = {"revoked": _l("revoked by its owner"), "password_change": _l("the password was changed"),
+                  "password_reset": _l("the password was reset"), "deactivated": _l("the account was deactivated")}
 
 
 @dataclass
@@ -72,6 +78,10 @@ def shown_value(field: str, value) -> str:
         return LANGUAGE_NAMES.get(value, value) if value else str(BROWSER_LANGUAGE)
     if value in (None, ""):
         return "—"
+    if field == "reason":
+        return label(REVOKE_REASONS, value)
+    if field == "expires_at":
+        return format_datetime(datetime.fromisoformat(value), "short")
     if field == "role":
         try:
             return label(ROLE_LABELS, Role(value))

@@ -14,6 +14,7 @@ from tracker.admin.forms import PasswordResetForm, UserCreateForm, UserEditForm
 from tracker.admin.reference import COLUMN_LABELS, REFERENCE_TABLES
 from tracker.admin.user_history import user_history
 from tracker.audit.accounts import account_snapshot, record_password_reset, record_user_changed, record_user_created
+from tracker.auth import tokens
 from tracker.auth.decorators import recent_login_required, role_required
 from tracker.auth.passwords import hash_password
 from tracker.extensions import db
@@ -66,9 +67,10 @@ def user_edit(user_id: int):
         else:
             before = account_snapshot(user)
             _apply_user_form(form, user)
+            changes = record_user_changed(current_user, user, before)
             if not user.active and before["active"]:
                 user.rotate_session_token()  # a deactivated user's open sessions end now
-            changes = record_user_changed(current_user, user, before)
+                tokens.revoke_all(user, current_user, "deactivated")  # and their API tokens
             db.session.commit()
             audit_log.info("user-changed by=%r user=%r changes=%r", current_user.username, user.username, changes)
             flash(_("Changes to %(name)s saved.", name=user.username), "success")
@@ -79,6 +81,7 @@ def user_edit(user_id: int):
         user.failed_logins = 0
         user.locked_until = None
         record_password_reset(current_user, user)
+        tokens.revoke_all(user, current_user, "password_reset")
         db.session.commit()
         audit_log.info("password-reset by=%r user=%r", current_user.username, user.username)
         flash(_("New password set for %(name)s; their sessions have ended.", name=user.username), "success")

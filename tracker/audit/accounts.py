@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from tracker.audit import chain
 from tracker.extensions import db
-from tracker.models import AuditEvent, User
+from tracker.models import ApiToken, AuditEvent, User
 
 # What the administrator's user form changes; each one is compared field by field.
 ACCOUNT_FIELDS = ("display_name", "role", "unit", "language", "active", "exact_location_grant")
-ACCOUNT_ACTIONS = ("user_create", "user_edit", "password_reset", "password_change")
+ACCOUNT_ACTIONS = ("user_create", "user_edit", "password_reset", "password_change", "token_create", "token_revoke")
 
 
 def account_snapshot(user: User) -> dict:
@@ -44,3 +44,21 @@ def record_password_reset(actor: User, user: User) -> AuditEvent:
 def record_password_change(user: User) -> AuditEvent:
     """The user changed their own password."""
     return chain.record("password_change", user, "user", user.id)
+
+
+def _token_label(token: ApiToken) -> str:
+    return f"{token.name} (#{token.id})"
+
+
+def record_token_created(user: User, token: ApiToken) -> AuditEvent:
+    """A user made an API token for themselves: its name, number and expiry (never the token)."""
+    return chain.record("token_create", user, "user", user.id, changes={
+        "api_token": {"before": None, "after": _token_label(token)},
+        "expires_at": {"before": None, "after": chain.jsonable(token.expires_at)}})
+
+
+def record_token_revoked(actor: User, token: ApiToken, reason: str) -> AuditEvent:
+    """`reason`: 'revoked' (by its owner), 'password_change', 'password_reset' or 'deactivated'."""
+    return chain.record("token_revoke", actor, "user", token.user_id, changes={
+        "api_token": {"before": _token_label(token), "after": None},
+        "reason": {"before": None, "after": reason}})

@@ -7,16 +7,19 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from tracker.audit.accounts import record_password_change
+from tracker.auth import tokens
 from tracker.auth.decorators import LOGIN_AT_KEY, login_required_any_role
-from tracker.auth.forms import LoginForm, PasswordChangeForm, PreferencesForm
+from tracker.auth.forms import LoginForm, PasswordChangeForm, PreferencesForm, TokenForm
 from tracker.auth.passwords import dummy_hash, hash_password, verify_password
 from tracker.auth.throttling import count_failure, throttle_failed_sign_ins
 from tracker.extensions import db, login_manager
 from tracker.forms import ActionForm
+from tracker.i18n import SESSION_KEY as LANGUAGE_KEY
 from tracker.models import User
 from tracker.security import safe_next
 
@@ -51,10 +54,13 @@ def login():
         user = authenticate(form.username.data.strip(), form.password.data)
         if user is not None:
             db.session.commit()
-            session.clear()
+            language = session.get(LANGUAGE_KEY)  # chosen on this page: it carries into the session
+            session.clear()  # nothing else from before the sign-in survives it
             session.permanent = True
             login_user(user)
             session[LOGIN_AT_KEY] = time.time()
+            if language:
+                session[LANGUAGE_KEY] = language
             audit_log.info("login user=%r", user.username)
             return redirect(safe_next(form.next.data) or url_for("main.index"))
         db.session.commit()  # keep the failure counter even though the sign-in failed
@@ -119,18 +125,37 @@ def account():
             current_user.password_hash = hash_password(password_form.new_password.data)
             current_user.rotate_session_token()  # sessions elsewhere end; this one continues
             record_password_change(current_user)
+            revoked = tokens.revoke_all(current_user, current_user, "password_change")
             db.session.commit()
             login_user(current_user._get_current_object())
             session[LOGIN_AT_KEY] = time.time()
             audit_log.info("password-changed user=%r", current_user.username)
             flash(_("Your password has been changed. Other sessions have been signed out."), "success")
+            if revoked:
+                flash(ngettext("Your API token has been revoked: create a new one for the programs that used it.",
+                               "Your %(num)d API tokens have been revoked: create new ones for the programs that "
+                               "used them.", revoked), "info")
             return redirect(url_for("auth.account"))
     elif preferences_form.submit_preferences.data and preferences_form.validate_on_submit():
         current_user.language = preferences_form.language.data or None
         current_user.timezone = preferences_form.timezone.data
         db.session.commit()
-        session.pop("lang", None)
+        session.pop(LANGUAGE_KEY, None)  # the explicit choice replaces this session's switcher choice
         flash(_("Your preferences have been saved."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", password_form=password_form,
-                           preferences_form=preferences_form)
+    return account_page(password_form=password_form, preferences_form=preferences_form)
+
+
+def account_page(status: int = 200, **forms):
+    """The account page; forms not given are shown empty."""
+    forms.setdefault("password_form", PasswordChangeForm(prefix="pw"))
+    forms.setdefault("preferences_form", PreferencesForm(
+        prefix="pref", language=current_user.language or "",
+        timezone=current_user.timezone or current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    forms.setdefault("token_form", TokenForm(prefix="token", formdata=None))
+    return render_template("auth/account.html", tokens=tokens.tokens_of(current_user), action_form=ActionForm(),
+                           **forms), status
+
+
+# The API token routes share this blueprint and the account page.
+from tracker.auth import token_views  # noqa: E402,F401

@@ -41,7 +41,8 @@ def _rearrange(form: IncidentForm, action: str) -> None:
         form.remove_item(int(action.split(":")[1]))
 
 
-def _items(form: IncidentForm) -> list[services.ItemData]:
+def item_data(form: IncidentForm) -> list[services.ItemData]:
+    """The validated form's item rows, as the service layer takes them."""
     return [services.ItemData(product_id=int(e.form.product.data),
                               species_id=int(e.form.species.data) if e.form.species.data else None,
                               quantity=e.form.quantity.data, unit=e.form.unit.data,
@@ -76,7 +77,7 @@ def create():
             status = IncidentStatus.SUBMITTED if form.submit.data else IncidentStatus.DRAFT
             try:
                 incident = services.create_incident(
-                    {**form.facts(), "client_uuid": form.submission_key}, _items(form),
+                    {**form.facts(), "client_uuid": form.submission_key}, item_data(form),
                     current_user, status, entered=form.entered_time())
                 attach(incident, pending, current_user)
                 db.session.commit()
@@ -115,7 +116,7 @@ def edit(incident_id: int):
     incident = db.get_or_404(Incident, incident_id)
     if not can_edit(current_user, incident):
         abort(403)
-    form = IncidentForm(obj=None if request.method == "POST" else _FormData(incident))
+    form = IncidentForm(obj=None if request.method == "POST" else FormValues(incident))
     if request.method != "POST":
         form.show_time(incident.occurred_at)
     pending, file_errors, conflict = [], [], None
@@ -129,7 +130,7 @@ def edit(incident_id: int):
                 conflict = incident
             else:
                 try:
-                    changes = services.update_incident(incident, form.facts(incident.occurred_at), _items(form),
+                    changes = services.update_incident(incident, form.facts(incident.occurred_at), item_data(form),
                                                       current_user, entered=form.entered_time())
                     attach(incident, pending, current_user)
                     db.session.commit()
@@ -148,8 +149,9 @@ def edit(incident_id: int):
                            file_errors=file_errors, conflict=conflict)
 
 
-class _FormData:
-    """An incident seen through the form's field names (for the edit form's initial values)."""
+class FormValues:
+    """An incident seen through the form's field names (the edit form's initial values, also
+    the API's starting point for a PATCH)."""
 
     def __init__(self, incident: Incident):
         self.version = str(incident.version)

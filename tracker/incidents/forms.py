@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from tracker.evidence.widgets import stage_attributes
 from tracker.extensions import db
 from tracker.forms import CountedFieldList, FitsColumn, Form, OptionalSelectField, TypedDecimalField, choices
 from tracker.incidents import derived
-from tracker.incidents.coordinates import CoordinateError, is_null_island, parse_part, split_pair
+from tracker.incidents.coordinates import CoordinateError, hemisphere_letters, is_null_island, parse_part, split_pair
 from tracker.incidents.fields import TRADE_FIELDS, label
 from tracker.incidents.filters import by_name, place_choices
 from tracker.incidents.time_entry import TimeEntry
@@ -51,6 +52,11 @@ COORDINATE_REASONS = {
 }
 
 
+def writers_letters() -> dict:
+    """Hemisphere letters as the person filling in the form writes them (their interface language)."""
+    return hemisphere_letters(str(get_locale() or "en")[:2])
+
+
 class CoordinateField(StringField):
     """Keeps what the user typed; `.value` is the parsed decimal degrees (or None)."""
 
@@ -65,7 +71,7 @@ class CoordinateField(StringField):
         if not text:
             return
         try:
-            self.value = parse_part(text, self.axis)
+            self.value = parse_part(text, self.axis, writers_letters())
         except CoordinateError as error:
             raise ValidationError(COORDINATE_REASONS[str(error)]) from None
 
@@ -198,7 +204,7 @@ class IncidentForm(TimeEntry, Form):
     def split_pasted_pair(self) -> None:
         """A pair pasted into the latitude box (`43°06'30"N 131°27'E`) fills both boxes."""
         if self.lat.data and not self.lon.data:
-            pair = split_pair(self.lat.data)
+            pair = split_pair(self.lat.data, writers_letters())
             if pair:
                 self.lat.data, self.lon.data = pair[0].strip(), pair[1].strip()
 

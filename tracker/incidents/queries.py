@@ -14,6 +14,7 @@ from tracker.extensions import db
 from tracker.incidents import visibility
 from tracker.incidents.filters import IncidentFilters, status_values
 from tracker.incidents.visibility import visible_to
+from tracker.input_rules import fits_integer
 from tracker.localtime import start_of_day_utc
 from tracker.models import Category, Incident, IncidentItem, Place, User, aware
 
@@ -97,17 +98,30 @@ def encode_cursor(sort_value: datetime, incident_id: int, direction: str) -> str
 
 
 def decode_cursor(cursor: str | None):
-    """(datetime, id, 'next'|'prev') or None for a missing or malformed cursor."""
+    """(datetime, id, 'next'|'prev') or None for a missing or malformed cursor (also one whose id
+    no database integer holds: the drivers refuse it as a parameter)."""
     if not cursor:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         value, incident_id, direction = json.loads(raw)
-        if direction not in ("next", "prev"):
+        if direction not in ("next", "prev") or not fits_integer(int(incident_id)):
             return None
         return aware(datetime.fromisoformat(value)).astimezone(timezone.utc), int(incident_id), direction
     except (ValueError, TypeError):
         return None
+
+
+def seek(stmt: Select, column, after: tuple[datetime, int] | None, ascending: bool) -> Select:
+    """`stmt` over incidents in (column, id) order, from just after the row at `after`: the keyset
+    that makes a page deep in a list as fast as the first (the column's (value, id) index is walked).
+    """
+    if after is not None:
+        # A row-value comparison, unlike the equivalent OR, lets both databases seek the
+        # (date, id) index instead of scanning it.
+        key, bound = tuple_(column, Incident.id), tuple_(literal(after[0], column.type), literal(after[1]))
+        stmt = stmt.where(key > bound if ascending else key < bound)
+    return stmt.order_by(*((column.asc(), Incident.id.asc()) if ascending else (column.desc(), Incident.id.desc())))
 
 
 def keyset_page(f: IncidentFilters, user: User, cursor: str | None, per_page: int = 50) -> Page:
@@ -117,18 +131,10 @@ def keyset_page(f: IncidentFilters, user: User, cursor: str | None, per_page: in
     page after (walked backwards and reversed).
     """
     column = SORT_COLUMNS.get(f.sort, Incident.occurred_at)
-    stmt = scoped(select(Incident), f, user)
     position = decode_cursor(cursor)
     backwards = position is not None and position[2] == "prev"
-    if position:
-        # A row-value comparison, unlike the equivalent OR, lets both databases seek the
-        # (date, id) index instead of scanning it.
-        value, incident_id, _ = position
-        key, bound = tuple_(column, Incident.id), tuple_(literal(value, column.type), literal(incident_id))
-        stmt = stmt.where(key > bound if backwards else key < bound)
-    order = (column.asc(), Incident.id.asc()) if backwards else (column.desc(), Incident.id.desc())
-    stmt = stmt.options(*LIST_OPTIONS)
-    rows = list(db.session.scalars(stmt.order_by(*order).limit(per_page + 1)))
+    stmt = seek(scoped(select(Incident), f, user), column, position[:2] if position else None, ascending=backwards)
+    rows = list(db.session.scalars(stmt.options(*LIST_OPTIONS).limit(per_page + 1)))
     more = len(rows) > per_page
     rows = rows[:per_page]
     if backwards:

@@ -10,6 +10,7 @@ from tracker.dashboards.overview import Card, overview_cards
 from tracker.dashboards.summary import Figure
 from tracker.extensions import db
 from tracker.forms import ActionForm
+from tracker.i18n import SESSION_KEY as LANGUAGE_KEY
 from tracker.incidents.filters import IncidentFilters
 from tracker.incidents.queries import LIST_OPTIONS, count_incidents, incidents_stmt
 from tracker.localtime import local_date
@@ -56,13 +57,11 @@ def _manager_figures() -> dict:
 
 @bp.route("/language", methods=["POST"])
 def set_language():
-    """Switch the interface language; signed-in users keep it as their preference."""
+    """Switch the language of this browser session (the footer switcher), signed in or not.
+    The account's preference changes only on /account: see tracker/i18n.py for the order."""
     lang = request.form.get("lang", "")
     if ActionForm().validate_on_submit() and lang in current_app.config["LANGUAGES"]:
-        session["lang"] = lang
-        if current_user.is_authenticated:
-            current_user.language = lang
-            db.session.commit()
+        session[LANGUAGE_KEY] = lang
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
 

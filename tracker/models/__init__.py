@@ -31,6 +31,7 @@ from tracker.models.reference import (
                                       SpeciesGroup,
 )
 from tracker.models.rollups import ALL_COUNTRIES, ALL_PLACES, ALL_STATUSES, NO_PLACE, IncidentRollup
+from tracker.models.tokens import ApiToken
 
 __all__ = [
     "Role", "User", "new_session_token", "GENESIS_HASH", "AuditEvent", "AuditHead", "LocalizedNameMixin", "aware",
@@ -38,5 +39,5 @@ __all__ = [
     "DuplicateLink", "Incident", "IncidentItem", "IncidentStatus", "Outcome", "ReferenceCounter",
     "CITES_APPENDICES", "COUNTRIES", "IUCN_CATEGORIES", "SENSITIVE_IUCN", "UNITS", "Category", "Place", "PlaceKind",
     "Product", "ProductScope", "Species", "SpeciesGroup",
-    "ALL_COUNTRIES", "ALL_PLACES", "ALL_STATUSES", "NO_PLACE", "IncidentRollup",
+    "ALL_COUNTRIES", "ALL_PLACES", "ALL_STATUSES", "NO_PLACE", "IncidentRollup", "ApiToken",
 ]

@@ -31,15 +31,22 @@ def aware(value: datetime | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
+# One column a language: the names of a reference row, in the order the admin pages show them.
+NAME_COLUMNS = ("name_en", "name_ru", "name_zh", "name_mn")
+
+
 class LocalizedNameMixin:
-    """Reference rows carry their name in every interface language."""
+    """Reference rows carry their name in every interface language (NAME_COLUMNS)."""
 
     name_en: Mapped[str] = mapped_column(String(200))
     name_ru: Mapped[str] = mapped_column(String(200), default="", server_default="")
     name_zh: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    name_mn: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     @property
     def name(self) -> str:
+        """The name in the page's language; the English one where that name is empty (its SQL
+        twin is `_name` in tracker/reports/exports/pgcopy.py)."""
         locale = str(get_locale() or "en")[:2]
         return getattr(self, f"name_{locale}", None) or self.name_en
 

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models.base import str_enum
+from tracker.models.base import str_enum, utcnow
 
 if TYPE_CHECKING:
     from tracker.models.accounts import User
@@ -78,6 +78,8 @@ class Incident(db.Model):
         # Keyset pagination and the default sort walk these.
         Index("ix_incidents_occurred_at_id", "occurred_at", "id"),
         Index("ix_incidents_created_at_id", "created_at", "id"),
+        # The API's incremental pull walks this (tracker/api/listing.py).
+        Index("ix_incidents_updated_at_id", "updated_at", "id"),
         # Category and period, with the position and whether it is sensitive, so that the
         # dashboard map's grid counts read no (wide) incident row, also for users who see
         # sensitive positions generalised; also serves the duplicate search and category filters.
@@ -89,6 +91,9 @@ class Incident(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(String(20), unique=True)
     client_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
+    # SHA-256 of the API request that created the incident: a retry with the same client_uuid is
+    # answered with the incident only if it sent the same body (tracker/api/writes.py).
+    submission_sha256: Mapped[Optional[str]] = mapped_column(String(64))
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -127,9 +132,12 @@ class Incident(db.Model):
     destination_country: Mapped[str] = mapped_column(String(100), default="", server_default="")
     offender_nationalities: Mapped[str] = mapped_column(String(300), default="", server_default="")
     disposal: Mapped[str] = mapped_column(String(300), default="", server_default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
-                                                 onupdate=func.now())
+    # Set by the application's clock to the microsecond (SQLite's CURRENT_TIMESTAMP has whole
+    # seconds, in another text format), so that keyset pages and the API's incremental pulls
+    # compare like with like; the server default is for rows written outside the app.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now(),
+                                                 onupdate=utcnow)
     # Optimistic locking: an UPDATE that finds another version raises StaleDataError, so two
     # people editing at once cannot silently overwrite each other.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.models import Category, Place, PlaceKind, Product, ProductScope, Species, SpeciesGroup
+from tracker.models.base import NAME_COLUMNS
 from tracker.reference.service import NATURAL_KEYS, save_reference
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -24,7 +25,7 @@ def read_rows(name: str) -> list[dict[str, str]]:
 
 
 def _names(row: dict[str, str]) -> dict[str, str]:
-    return {"name_en": row["name_en"], "name_ru": row["name_ru"], "name_zh": row["name_zh"]}
+    return {column: row[column] for column in NAME_COLUMNS}
 
 
 def _upsert(session: Session, model, values: dict) -> bool:
