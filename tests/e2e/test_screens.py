@@ -51,7 +51,8 @@ def pages_of(role: Role, incidents: dict[str, int]) -> list[tuple[str, str, str 
                        ("incident-withheld", f"/incidents/{incidents['submitted']}", None),
                        ("reports", "/reports?category=poaching", None)]
     return home + [("account", "/account", None), ("admin-users", "/admin/users", None),
-                   ("admin-reference", "/admin/reference/species", None)]
+                   ("admin-reference", "/admin/reference/species", None),
+                   ("api-docs", "/api/docs", "#swagger-ui .opblock-tag")]
 
 
 def assert_fits(problems: dict[str, list[str]]) -> None:
@@ -66,6 +67,14 @@ def choose_view(page, base_url, name):
     if view in ("cards", "table", "map") and chosen.count() == 0:
         page.click(f".view-switch button[value={view}]")
         page.wait_for_load_state()
+
+
+def create_token(page, base_url, name):
+    """An API token made on the account page, as its owner makes one."""
+    page.goto(f"{base_url}/account")
+    page.fill("#api-tokens input[name=token-name]", name)
+    page.click("#api-tokens [type=submit][name=token-submit_token]")
+    page.wait_for_selector(".new-token")
 
 
 def test_the_sign_in_page(demo_app, demo_server, playwright_browser):
@@ -112,6 +121,10 @@ def test_every_page_of_each_role_fits_every_screen_and_language(demo_app, demo_s
                     page.wait_for_selector(ready, state="attached")
                 problems[f"{role.value}-{name}-{language}-{width}"] = layout_problems(page)
                 shoot(page, f"screens-{role.value}-{name}-{language}-{width}")
+            if role is Role.ADMIN:  # a new token, shown once, over the list of the earlier ones
+                create_token(page, demo_server, f"station laptop {language} {width}")
+                problems[f"{role.value}-account-new-token-{language}-{width}"] = layout_problems(page)
+                shoot(page, f"screens-{role.value}-account-new-token-{language}-{width}")
         context.close()
     assert_fits(problems)
     assert violations == []
@@ -154,3 +167,39 @@ def test_the_items_table_keeps_its_quantity_column_in_view(demo_app, demo_server
             box = cell.bounding_box()
             assert box and box["x"] + box["width"] <= PHONE["width"], (language, box)
         context.close()
+
+
+def test_a_clusters_count_reads_on_one_line_in_the_languages_digits(demo_server, playwright_browser):
+    """The list's map, zoomed out over 3,000 incidents: a cluster of 1,171 reads "1 171" in
+    Russian, on one line inside its circle (not "117" over "1")."""
+    context = playwright_browser.new_context(viewport=DESKTOP, locale="ru-RU")
+    page = context.new_page()
+    sign_in(page, demo_server, Role.MANAGER)
+    page.wait_for_url(f"{demo_server}/")
+    page.goto(f"{demo_server}/incidents")
+    choose_view(page, demo_server, "list-map")
+    page.wait_for_selector("#list-map .marker-cluster", state="attached")
+    counts = page.locator("#list-map .marker-cluster span").all()
+    assert any(int(count.text_content().replace("\xa0", "")) >= 1000 for count in counts)
+    for count in counts:
+        text, label, circle = count.text_content(), count.bounding_box(), count.locator("xpath=../..").bounding_box()
+        assert text == f"{int(text.replace(chr(160), '')):,}".replace(",", "\xa0"), text
+        assert label["height"] < 24 and label["x"] >= circle["x"] and \
+            label["x"] + label["width"] <= circle["x"] + circle["width"], (text, label, circle)
+    context.close()
+
+
+def test_the_tables_sensitive_badge_keeps_its_padding(demo_server, new_page):
+    """Under the reference in the list's table, "Sensitive" sits inside its pill with room either
+    side (a table-display badge in a collapsed-border table loses its padding)."""
+    for viewport in (PHONE, DESKTOP):
+        page = new_page(viewport=viewport)
+        sign_in(page, demo_server, Role.MANAGER)
+        page.wait_for_url(f"{demo_server}/")
+        page.goto(f"{demo_server}/incidents")
+        choose_view(page, demo_server, "list-table")
+        room = page.evaluate("""() => { const badge = document.querySelector('.incident-table .badge-sensitive');
+            const range = document.createRange(); range.selectNodeContents(badge);
+            const box = badge.getBoundingClientRect(), text = range.getBoundingClientRect();
+            return [text.left - box.left, box.right - text.right]; }""")
+        assert min(room) >= 6, (viewport, room)
