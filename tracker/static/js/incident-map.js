@@ -52,10 +52,20 @@
                          iconSize: [size, size] });
     }
 
+    // A cluster's count in the language's digits ("1 171"), in a circle wide enough for it.
+    function clusterIcon(cluster) {
+      var count = cluster.getChildCount();
+      var kind = count < 10 ? "small" : count < 100 ? "medium" : "large";
+      var size = count < 100 ? 40 : count < 1000 ? 46 : 56;
+      return L.divIcon({ html: "<div><span>" + formatNumber(count) + "</span></div>",
+                         className: "marker-cluster marker-cluster-" + kind, iconSize: [size, size] });
+    }
+
     function show(payload) {
       if (layer) map.removeLayer(layer);
       if (payload.mode === "points") {
-        layer = L.markerClusterGroup({ maxClusterRadius: 50, showCoverageOnHover: false });
+        layer = L.markerClusterGroup({ maxClusterRadius: 50, showCoverageOnHover: false,
+                                       iconCreateFunction: clusterIcon });
         payload.points.forEach(function (point) {
           var marker = point[4] ? L.circleMarker([point[0], point[1]], { radius: 7, color: "#b42318", weight: 2 })
                                 : L.marker([point[0], point[1]], { keyboard: false });
