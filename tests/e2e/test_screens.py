@@ -203,3 +203,16 @@ def test_the_tables_sensitive_badge_keeps_its_padding(demo_server, new_page):
             const box = badge.getBoundingClientRect(), text = range.getBoundingClientRect();
             return [text.left - box.left, box.right - text.right]; }""")
         assert min(room) >= 6, (viewport, room)
+
+
+def test_the_desk_menus_links_do_not_overlap(demo_server, new_page):
+    """The highlighted page's pill stays clear of its neighbours in the desk menu."""
+    page = new_page(viewport=DESKTOP)
+    sign_in(page, demo_server, Role.COORDINATOR)
+    page.wait_for_url(f"{demo_server}/")
+    page.goto(f"{demo_server}/dashboards")
+    links = page.locator(".desktop-menu > li > a, .desktop-menu > li .link-button").all()
+    boxes = [link.bounding_box() for link in links]
+    assert len(boxes) >= 4
+    for left, right in zip(boxes, boxes[1:], strict=False):
+        assert left["x"] + left["width"] <= right["x"], (left, right)
