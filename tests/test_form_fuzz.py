@@ -288,7 +288,8 @@ def filter_fields() -> dict:
             "country": choice(*COUNTRIES), "place": choice(*ids(Place)), "species": choice(*ids(Species)),
             "product": choice(*ids(Product)), "detection": choice(*(d.value for d in DetectionMethod)),
             "reporter": NUMBER, "date_from": DATE, "date_to": DATE, "sensitive": choice("1"),
-            "sort": choice("occurred", "created"), "cursor": TEXT, "page": NUMBER, "format": TEXT, "year": NUMBER,
+            "sort": choice("occurred", "created"), "cursor": TEXT, "page": NUMBER,
+            "format": st.one_of(TEXT, choice("csv", "xlsx", "pdf", "cites-csv")), "year": NUMBER,
             "bbox": st.one_of(TEXT, st.lists(NUMBER, min_size=4, max_size=4).map(",".join))}
 
 
@@ -302,7 +303,8 @@ def with_incidents(app, login_as, role) -> int:
     return user
 
 
-@pytest.mark.parametrize("role,path", [(Role.RANGER, "/incidents"), (Role.MANAGER, "/reports")])
+@pytest.mark.parametrize("role,path", [(Role.RANGER, "/incidents"), (Role.MANAGER, "/incidents/map.json"),
+                                       (Role.MANAGER, "/reports"), (Role.MANAGER, "/reports/download")])
 def test_list_and_report_filters(app, client, login_as, role, path):
     with_incidents(app, login_as, role)
     with app.app_context():
@@ -312,6 +314,18 @@ def test_list_and_report_filters(app, client, login_as, role, path):
     @given(changes(fields, most=4))
     def sweep(query):
         send(app, client, "GET", path, query_string=query)
+
+    sweep()
+
+
+def test_list_view_choice(app, client, login_as):
+    with_incidents(app, login_as, Role.COORDINATOR)
+
+    @SWEEP
+    @given(changes({"view": choice("cards", "table", "map"), "next": TEXT}, most=2))
+    def sweep(data):
+        send(app, client, "POST", "/incidents/view", data=data)
+        send(app, client, "GET", "/incidents")
 
     sweep()
 

@@ -11,6 +11,9 @@ and month an instant belongs to.
 - Days and months (date filters, dashboards and their rollups, the exports' `occurred_date`, the
   CITES year, the PDF) are those of the reporting zone (TIMEZONE), with its historical rules too:
   in Python here, and in SQL by `local_sql()`, which agrees with Python to the second.
+- Every date and time on a page, in a flash or in the PDF reads one way (`format_instant`,
+  `format_day`): day before month, month as a word, 24-hour clock. `12/2/26, 6:55 AM` (CLDR's
+  US English) is 12 February to a team in Russia, China and Mongolia.
 """
 from __future__ import annotations
 
@@ -20,8 +23,11 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import format_date, get_timezone_name
 from flask import current_app
-from flask_babel import get_timezone
+from flask_babel import get_locale, get_timezone
+from flask_babel import gettext as _
 from sqlalchemy import Integer, String, case, cast, func, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -205,3 +211,63 @@ def month_sql(column, dialect_name: str) -> ColumnElement[int]:
 def date_sql(column, dialect_name: str) -> ColumnElement[str]:
     """SQL twin of local_date(), as ISO text."""
     return local_sql(column, dialect_name, "YYYY-MM-DD")
+
+
+# --- how an instant reads ---------------------------------------------------------------------
+
+# English takes its date patterns from British English: "2 Dec 2026", never "12/2/26". The other
+# languages' CLDR medium dates already put the day in its place ("2 дек. 2026 г.", "2026年12月2日").
+DAY_FIRST_LOCALES = {"en": "en_GB"}
+CLOCK = "%H:%M"  # 24 hours in every language
+
+
+def _date_locale() -> Locale:
+    locale = get_locale() or Locale.parse("en")
+    return Locale.parse(DAY_FIRST_LOCALES.get(locale.language, str(locale)))
+
+
+def format_day(day: date, width: str = "medium") -> str:
+    """2 Dec 2026 (medium) or 2 December 2026 (long), in the interface language."""
+    return format_date(day, width, locale=_date_locale())
+
+
+def format_offset_short(offset: timedelta) -> str:
+    """+10, +5:30, -3 (for reading; format_offset is the ISO form)."""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours}:{rest:02d}" if rest else f"{sign}{hours}"
+
+
+def zone_name(zone: ZoneInfo | None = None) -> str:
+    """The zone's generic name in the interface language ("Vladivostok Time", "Владивосток",
+    "中国时间"), from CLDR; the user's zone by default."""
+    zone = zone or user_zone()
+    if zone.key in ("UTC", "Etc/UTC"):
+        return "UTC"
+    return get_timezone_name(zone, "long", locale=get_locale() or Locale.parse("en"))
+
+
+def zone_label(instant: datetime | None = None, zone: ZoneInfo | None = None) -> str:
+    """The zone an instant is read in, and its offset then: "Vladivostok Time, UTC+10" (UTC+11
+    before October 2014). Without an instant, the offset of now."""
+    zone = zone or user_zone()
+    if zone.key in ("UTC", "Etc/UTC"):
+        return "UTC"
+    offset = aware_utc(instant or datetime.now(UTC)).astimezone(zone).utcoffset()
+    return _("%(zone)s, UTC%(offset)s", zone=zone_name(zone), offset=format_offset_short(offset))
+
+
+def format_instant(instant: datetime | None, zone: ZoneInfo | None = None, with_zone: bool = False) -> str:
+    """An instant as the user reads it, in their zone (or `zone`): "2 Dec 2026, 06:55", and with
+    `with_zone` "2 Dec 2026, 06:55 (Vladivostok Time, UTC+10)"."""
+    if instant is None:
+        return ""
+    zone = zone or user_zone()
+    local = aware_utc(instant).astimezone(zone)
+    locale = _date_locale()
+    text = locale.datetime_formats["medium"].format(local.strftime(CLOCK), format_date(local.date(), "medium",
+                                                                                       locale=locale))
+    if with_zone:
+        return _("%(time)s (%(zone)s)", time=text, zone=zone_label(instant, zone))
+    return text

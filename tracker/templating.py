@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Flask
-from flask_babel import format_datetime, format_decimal
+from flask_babel import format_decimal, format_number, format_percent
 from flask_babel import lazy_gettext as _l
 
+from tracker import localtime
 from tracker.incidents import fields, seizures, visibility
 from tracker.labels import (
     COUNTRY_LABELS,
@@ -38,10 +39,10 @@ def quantity(value) -> str:
 
 def filesize(size: int) -> str:
     if size < 1024:
-        return f"{size} B"
+        return f"{format_decimal(size)} B"
     if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
+        return f"{format_decimal(round(size / 1024))} KB"
+    return f"{format_decimal(size / 1024 / 1024, format='#,##0.0')} MB"
 
 
 def money(value, currency: str | None) -> str:
@@ -61,7 +62,11 @@ def register(app: Flask) -> None:
     app.add_template_filter(quantity, "quantity")
     app.add_template_filter(filesize, "filesize")
     app.add_template_filter(money, "money")
-    app.add_template_filter(lambda value: format_datetime(value, "short") if value else "", "datetime_short")
+    # Dates and times read one way in every language (tracker/localtime.py).
+    app.add_template_filter(localtime.format_instant, "when")
+    app.add_template_filter(lambda value: localtime.format_instant(value, with_zone=True), "when_zoned")
+    app.add_template_filter(localtime.format_day, "day")
+    app.add_template_filter(lambda value: localtime.format_day(value, "long"), "long_day")
     helpers = {
         "role_label": lambda role: label(ROLE_LABELS, role),
         "status_label": _enum_label(STATUS_LABELS, IncidentStatus),
@@ -74,7 +79,11 @@ def register(app: Flask) -> None:
         "seizure_category": seizures.SEIZURE_CATEGORY,  # the incident form opens its seizure details for it
         "sees_exact_positions": visibility.sees_exact_positions,
         "audit_action_label": lambda action: label(AUDIT_ACTIONS, action),
+        "number": format_number,
+        "percent": lambda ratio: format_percent(ratio, "#,##0.#%"),
         "now_utc": utcnow,
+        "zone_name": localtime.zone_name,
+        "zone_label": localtime.zone_label,
     }
     for name, helper in helpers.items():
         app.add_template_global(helper, name)

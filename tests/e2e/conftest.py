@@ -16,8 +16,10 @@ from werkzeug.serving import make_server
 from tests.conftest import make_config
 from tests.support.factories import PASSWORD, make_user
 from tracker import create_app
+from tracker.dashboards.rollups import rebuild
 from tracker.extensions import db
 from tracker.i18n_catalogs import compile_all
+from tracker.incidents.demo import generate
 from tracker.models import Role
 from tracker.reference.seed import seed_reference
 
@@ -65,13 +67,43 @@ def live_app(tmp_path_factory, database_url):
 
 @pytest.fixture(scope="session")
 def live_server(live_app):
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    yield from serve(live_app)
+
+
+def serve(app):
+    """The app on a free port in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-    with live_app.app_context():
+    with app.app_context():
         db.engine.dispose()
+
+
+DEMO_UNIT = "Land of the Leopard National Park rangers"
+
+
+@pytest.fixture(scope="session")
+def demo_app(tmp_path_factory, playwright_browser):
+    """A database of its own with demo incidents (rollups rebuilt) and one user per role (the
+    ranger in a demo unit), for the pages that need data: the dashboards and the screenshots."""
+    app = create_app(make_config("sqlite:///" + str(tmp_path_factory.mktemp("demo") / "demo.db"),
+                                 WTF_CSRF_ENABLED=True, EVIDENCE_DIR=str(tmp_path_factory.mktemp("evidence"))))
+    with app.app_context():
+        db.create_all()
+        seed_reference(db.session)
+        for role in Role:
+            make_user(role, username=f"e2e_{role.value}", display_name=f"E2E {role.value.title()}", unit=DEMO_UNIT)
+        generate(3000, seed=7)
+        rebuild(db.session)
+        db.session.commit()
+    return app
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_app):
+    yield from serve(demo_app)
 
 
 @pytest.fixture
@@ -108,3 +140,27 @@ def screenshot(page, name: str) -> Path:
 
 def has_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+
+
+SHOT_HEIGHT = 3000  # px: the top of a long list is what a reader checks
+
+
+def shoot(page, name: str) -> Path:
+    """A cheap screenshot for people to look at: JPEG, no animations or caret, the whole page up
+    to SHOT_HEIGHT."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.jpg"
+    size = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    page.screenshot(path=str(path), full_page=True, type="jpeg", quality=60, animations="disabled", caret="hide",
+                    clip={"x": 0, "y": 0, "width": size[0], "height": min(size[1], SHOT_HEIGHT)})
+    return path
+
+
+# What a reader would see as broken (layout_problems.js): the page scrolls sideways, a table cell
+# (a column) is hidden, an element is cut off at the right by the screen or by a scrolling box
+# around it, or a hint or error sits over its control's border.
+LAYOUT_PROBLEMS = (Path(__file__).with_name("layout_problems.js")).read_text(encoding="utf-8")
+
+
+def layout_problems(page) -> list[str]:
+    return page.evaluate(LAYOUT_PROBLEMS)

@@ -48,7 +48,7 @@ def test_gallery_shows_thumbnails_documents_and_facts(app, incident_with_files):
     photo_id, pdf_id = re.findall(r'href="/evidence/(\d+)"', html)[::2]
     assert f'<img src="/evidence/{photo_id}/thumbnail"' in html and f"/evidence/{pdf_id}/thumbnail" not in html
     assert 'class="evidence-document"' in html and "trap.jpg" in html and "act.pdf" in html
-    assert "Анна Иванова" in html and "Taken 11/20/26, 2:03" in html and "43.10120, 131.45210" in html
+    assert "Анна Иванова" in html and "Taken 20 Nov 2026, 14:03" in html and "43.10120, 131.45210" in html
 
 
 def test_sensitive_positions_are_generalised_for_managers(app, incident_with_files):

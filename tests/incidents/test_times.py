@@ -4,9 +4,10 @@ changes: Vladivostok (UTC+11 until October 2014), Mongolia's summer time of 2015
 of 1990-91."""
 import re
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
-from babel.dates import format_datetime
+from babel.dates import format_date
 from sqlalchemy import func, select
 
 from tests.incidents.test_create import valid_form
@@ -76,13 +77,17 @@ def test_new_show_edit_unchanged_show_keeps_the_time(app, client, ranger_in, zon
     incident_id = record(app, client, typed)
     assert stored(app, incident_id) == (instant, 1, 0)
     shown = shown_time(client, incident_id)
-    assert shown == format_datetime(datetime.fromisoformat(typed), "short", locale="en")  # the wall clock as typed
+    wall = datetime.fromisoformat(typed)
+    offset = instant.astimezone(ZoneInfo(zone)).utcoffset().total_seconds() / 3600
+    # The wall clock as typed, day first, 24 hours, and the zone's offset at that time.
+    assert shown.startswith(f"{format_date(wall, 'medium', locale='en_GB')}, {wall:%H:%M} (")
+    assert shown.endswith(f"UTC{offset:+g})" if zone != "UTC" else "(UTC)")
 
     for _ in range(3):  # any number of saves
         data = edit_form(client, incident_id)
         assert data["occurred_at"] == typed
         response = client.post(f"/incidents/{incident_id}/edit", data=data, follow_redirects=True)
-        assert "Nothing was changed." in response.get_data(as_text=True)
+        assert "Nothing was changed in INC-" in response.get_data(as_text=True)
     assert stored(app, incident_id) == (instant, 1, 0)  # same instant, no new version, no edit event
     assert shown_time(client, incident_id) == shown
 

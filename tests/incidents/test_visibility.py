@@ -35,22 +35,25 @@ def tiger_site(app, login_as) -> int:
                              seizure_reason="No permit").id
 
 
-def found_in(client, west, south, east, north) -> bool:
-    payload = client.get(f"/dashboards/trafficking/map.json?date_from=&date_to="
-                         f"&bbox={west!r},{south!r},{east!r},{north!r}").get_json()
+DASHBOARD_MAP = "/dashboards/trafficking/map.json?date_from=&date_to="
+
+
+def found_in(client, west, south, east, north, url=DASHBOARD_MAP) -> bool:
+    payload = client.get(f"{url}&bbox={west!r},{south!r},{east!r},{north!r}").get_json()
     return bool(payload["points"])
 
 
-def halve_the_box(client) -> tuple[float, float]:
+def halve_the_box(client, url=DASHBOARD_MAP) -> tuple[float, float]:
     """The attack: start from a box known to hold the incident and halve it fifty times, keeping
-    the half where the map still shows it. Returns where the attacker ends up."""
+    the half where the map (the dashboard's, or another `url` of the same payload) still shows
+    it. Returns where the attacker ends up."""
     west, south, east, north = 131.0, 43.0, 132.5, 44.0
-    assert found_in(client, west, south, east, north)
+    assert found_in(client, west, south, east, north, url)
     for _ in range(50):
         middle = (south + north) / 2
-        south, north = (south, middle) if found_in(client, west, south, east, middle) else (middle, north)
+        south, north = (south, middle) if found_in(client, west, south, east, middle, url) else (middle, north)
         middle = (west + east) / 2
-        west, east = (west, middle) if found_in(client, west, south, middle, north) else (middle, east)
+        west, east = (west, middle) if found_in(client, west, south, middle, north, url) else (middle, east)
     return (south + north) / 2, (west + east) / 2
 
 

@@ -106,3 +106,36 @@ def test_drafts_can_be_deleted_by_their_author_only(app, client, login_as, setup
     assert client.post(f"/incidents/{incident_id}/delete").status_code == 403
     with app.app_context():
         assert db.session.get(Incident, incident_id) is not None
+
+
+# What the page says after each step: the reference and what happened to it, in plain words.
+SAID_AFTER = [(S.DRAFT, "submitted", {}, "{ref} submitted for review."),
+              (S.SUBMITTED, "verified", {}, "{ref} verified."),
+              (S.SUBMITTED, "rejected", {"reason": "Duplicate report"}, "{ref} rejected."),
+              (S.VERIFIED, "under_investigation", {}, "Investigation of {ref} started."),
+              (S.UNDER_INVESTIGATION, "closed", {"outcome": "conviction"}, "{ref} closed.")]
+
+
+@pytest.mark.parametrize("source,target,extra,said", SAID_AFTER)
+def test_each_step_is_confirmed_in_plain_words(app, client, login_as, setup, source, target, extra, said):
+    incident_id, version = incident_in(app, setup, source)
+    with app.app_context():
+        ref = db.session.get(Incident, incident_id).ref
+    login_as(Role.COORDINATOR)
+    page = client.get(step(client, incident_id, version, target, **extra).headers["Location"]).get_data(as_text=True)
+    assert f'<p class="flash flash-success" role="status">{said.format(ref=ref)}</p>' in page
+    assert "done." not in page
+
+
+VERIFIED_IN = {"ru": "Инцидент {ref} проверен.", "zh": "事件 {ref} 已核实。",
+               "mn": "{ref} дугаартай тохиолдлыг баталгаажууллаа."}
+
+
+@pytest.mark.parametrize("language", sorted(VERIFIED_IN))
+def test_the_confirmation_reads_in_the_readers_language(app, client, login_as, setup, language):
+    incident_id, version = incident_in(app, setup, S.SUBMITTED)
+    with app.app_context():
+        ref = db.session.get(Incident, incident_id).ref
+    login_as(Role.COORDINATOR, language=language)
+    page = client.get(step(client, incident_id, version, "verified").headers["Location"]).get_data(as_text=True)
+    assert f'role="status">{VERIFIED_IN[language].format(ref=ref)}</p>' in page

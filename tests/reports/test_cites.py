@@ -112,8 +112,9 @@ def test_an_unknown_year_is_refused(client, login_as, dataset, year):
 def test_export_page_counts_the_years_rows(client, login_as, dataset, seizures):
     login_as(Role.MANAGER)
     page = client.get("/reports?year=2025").get_data(as_text=True)
-    assert 'id="cites-count" data-rows="3"' in page
-    assert "/reports/cites-aitr.xlsx?year=2025" in page
+    assert 'id="cites-count" data-rows="3"' in page and '<option selected value="2025">' in page
+    assert client.get("/reports/download?format=cites-xlsx&year=2025").headers["Location"] == \
+        "/reports/cites-aitr.xlsx?year=2025"
 
 
 
@@ -157,5 +158,6 @@ def test_the_page_counts_and_links_the_filtered_report(client, login_as, dataset
     login_as(Role.MANAGER)
     page = client.get("/reports?year=2025&country=CN").get_data(as_text=True)
     assert 'id="cites-count" data-rows="1"' in page
-    assert 'href="/reports/cites-aitr.xlsx?year=2025&amp;country=CN"' in page
-    assert 'href="/reports/cites-aitr.csv?year=2025&amp;country=CN"' in page
+    for key, path in (("cites-xlsx", "cites-aitr.xlsx"), ("cites-csv", "cites-aitr.csv")):
+        button = client.get(f"/reports/download?format={key}&year=2025&country=CN")  # the page's download button
+        assert button.headers["Location"] == f"/reports/{path}?year=2025&country=CN"

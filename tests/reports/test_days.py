@@ -79,7 +79,7 @@ def test_geojson(client, login_as, new_year_seizure):
 
 def test_pdf_period(client, login_as, new_year_seizure, tmp_path):
     login_as(Role.MANAGER)
-    assert "Period: January 1, 2014 – January 1, 2014" in pdf_text(client.get("/reports/summary.pdf").data, tmp_path)
+    assert "Period: 1 January 2014 – 1 January 2014" in pdf_text(client.get("/reports/summary.pdf").data, tmp_path)
 
 
 def test_cites_year_and_date(client, login_as, new_year_seizure):

@@ -23,7 +23,7 @@ def test_english_report_holds_the_key_figures(app, client, login_as, dataset, tm
                      "Incidents per month", "Top products", "Top species", "Top places", "Trade and seizures",
                      "Amur tiger", "Land of the Leopard National Park", "150,000 RUB"):
         assert expected in text, expected
-    assert "Period: March 15, 2025 – November 2, 2025" in text
+    assert "Period: 15 March 2025 – 2 November 2025" in text
     with app.app_context():
         (event,) = export_events()
         assert event.changes["format"] == "pdf" and event.changes["rows"] == 5

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -14,6 +13,7 @@ from tracker.audit.accounts import ACCOUNT_ACTIONS
 from tracker.extensions import db
 from tracker.i18n import LANGUAGE_NAMES
 from tracker.labels import ROLE_LABELS, label
+from tracker.localtime import format_instant
 from tracker.models import AuditEvent, Role, User
 
 SHOWN = 20
@@ -81,7 +81,7 @@ def shown_value(field: str, value) -> str:
     if field == "reason":
         return label(REVOKE_REASONS, value)
     if field == "expires_at":
-        return format_datetime(datetime.fromisoformat(value), "short")
+        return format_instant(datetime.fromisoformat(value))
     if field == "role":
         try:
             return label(ROLE_LABELS, Role(value))

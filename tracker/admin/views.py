@@ -149,6 +149,6 @@ def reference_edit(table: str, row_id: int | None = None):
             db.session.commit()
             if changed:
                 audit_log.info("reference-saved by=%r table=%s id=%s", current_user.username, table, row.id)
-            flash(_("Saved."), "success")
+            flash(_("Saved: %(name)s.", name=row.name), "success")
             return redirect(url_for("admin.reference_list", table=table))
     return render_template("admin/reference_form.html", table=table, spec=spec, form=form, row=row)

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import abort, current_app, jsonify, render_template, request, url_for
-from flask_babel import format_date, format_number, format_percent
+from flask import abort, jsonify, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -37,8 +36,7 @@ __all__ = ["bp"]
 
 @bp.context_processor
 def formatting() -> dict:
-    return {"number": format_number, "percent": lambda ratio: format_percent(ratio, "#,##0.#%"),
-            "long_date": lambda day: format_date(day, "long"), "month_label": month_label}
+    return {"month_label": month_label}
 
 
 def _categories() -> list[Category]:
@@ -102,8 +100,7 @@ def category(slug: str):
         "dashboards/category.html", category=category, form=form, filters=f, summary=summary,
         latest=latest, from_rollups=from_rollups, filter_names=SHOWN_FILTERS + extra, charts=chart_data(summary, drill),
         drill=lambda figure: drill(figure.drill if figure else None),
-        list_url=drill({}), map_url=url_for("dashboards.map_data", slug=slug, **f.to_args(category=None)),
-        tile_url=current_app.config["MAP_TILE_URL"], tile_attribution=current_app.config["MAP_TILE_ATTRIBUTION"])
+        list_url=drill({}), map_url=url_for("dashboards.map_data", slug=slug, **f.to_args(category=None)))
 
 
 @bp.route("/<slug>/map.json")

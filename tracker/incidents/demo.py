@@ -3,6 +3,12 @@
 Bulk Core inserts (not the ORM row by row) make a million incidents a matter of minutes. The
 data is seeded, so the same seed gives the same incidents; every incident gets its 'create'
 audit event, so `audit verify` holds on demo data too.
+
+It is what every new user sees first, so it has to be believable (demo_vocabulary.py): products
+that fit the category, species that fit the product and live in the place's country, a way of
+detection that fits both, a position in the place's country (checked once per place against the
+bundled outlines, not per incident, which keeps a million incidents fast), a ranger of that
+place, and what they wrote in the language of that country.
 """
 from __future__ import annotations
 
@@ -17,8 +23,21 @@ from sqlalchemy import func, insert, select, text
 from tracker.audit.chain import event_hash
 from tracker.extensions import db
 from tracker.incidents import derived
+from tracker.incidents.countries import country_at
+from tracker.incidents.demo_vocabulary import (
+    CATEGORY_DETECTION,
+    CATEGORY_PRODUCTS,
+    CATEGORY_WEIGHTS,
+    CURRENCIES,
+    DESCRIPTIONS,
+    NOT_DETECTED_BY,
+    PRODUCT_SPECIES,
+    REJECTION_REASONS,
+    SPECIES_COUNTRIES,
+)
 from tracker.incidents.references import format_reference
 from tracker.models import (
+    COUNTRIES,
     GENESIS_HASH,
     AuditEvent,
     AuditHead,
@@ -38,41 +57,14 @@ from tracker.models import (
 )
 
 BATCH = 5000
-CATEGORY_WEIGHTS = {"poaching": 25, "snaring": 30, "illegal-logging": 15, "illegal-fishing": 14,
-                    "plant-harvest": 6, "trafficking": 10}
-CATEGORY_PRODUCTS = {
-    "poaching": ["carcass", "skin", "meat", "bone", "paw", "antler", "musk-pod", "skull", "claw", "tooth",
-                 "gall-bladder", "live", "feathers", "firearm"],
-    "snaring": ["snare", "snare", "snare", "carcass", "firearm"],
-    "illegal-logging": ["log", "stump", "sawn-timber", "vehicle"],
-    "illegal-fishing": ["fish", "net", "caviar", "vehicle"],
-    "plant-harvest": ["root", "whole-plant"],
-    "trafficking": ["skin", "bone", "paw", "musk-pod", "gall-bladder", "caviar", "root", "log", "sawn-timber",
-                    "antler", "claw", "tooth", "live", "meat"],
-}
-SPECIES_FOR = {"mammal": ["Cervus nippon", "Moschus moschiferus", "Cervus canadensis xanthopygus", "Ursus thibetanus",
-                          "Ursus arctos", "Martes zibellina", "Panthera tigris altaica", "Panthera pardus orientalis"],
-               "bird": ["Grus japonensis", "Ciconia boyciana"],
-               "fish": ["Hucho taimen", "Acipenser schrenckii", "Huso dauricus"],
-               "plant": ["Panax ginseng"],
-               "tree": ["Pinus koraiensis", "Quercus mongolica", "Fraxinus mandshurica"]}
-PRODUCT_GROUP = {"fish": "fish", "caviar": "fish", "feathers": "bird", "root": "plant", "whole-plant": "plant",
-                 "log": "tree", "sawn-timber": "tree", "stump": "tree"}
 QUANTITY = {"pcs": (1, 12), "kg": (0.5, 60), "g": (20, 900), "m3": (1, 40), "l": (1, 20)}
 STATUS_OLD = [(IncidentStatus.CLOSED, 55), (IncidentStatus.VERIFIED, 22), (IncidentStatus.UNDER_INVESTIGATION, 10),
               (IncidentStatus.REJECTED, 5), (IncidentStatus.SUBMITTED, 8)]
 STATUS_RECENT = [(IncidentStatus.DRAFT, 6), (IncidentStatus.SUBMITTED, 30), (IncidentStatus.VERIFIED, 32),
                  (IncidentStatus.UNDER_INVESTIGATION, 15), (IncidentStatus.CLOSED, 12), (IncidentStatus.REJECTED, 5)]
-DESCRIPTIONS = ["Found during routine patrol.", "Reported by a local resident.",
-                "Tracks in fresh snow led to the site.",
-                "Camera trap recorded people with a rifle.", "Vehicle stopped at the checkpoint.",
-                "Обнаружено в ходе планового патрулирования.", "Сообщение местного жителя.",
-                "巡护中发现。", "群众举报。"]
-
-DETECTION_WEIGHTS = [(DetectionMethod.PATROL.value, 50), (DetectionMethod.CAMERA_TRAP.value, 12),
-                     (DetectionMethod.INFORMANT.value, 12), (DetectionMethod.CHECKPOINT.value, 12),
-                     (DetectionMethod.MARKET_INSPECTION.value, 6), (DetectionMethod.ONLINE_MONITORING.value, 5),
-                     (DetectionMethod.OTHER.value, 3)]
+SPREAD = (0.25, 0.3)           # degrees of latitude and longitude around a place's centre (one sigma)
+JITTER = 0.005                 # degrees around a checked position (about 500 m)
+MAX_POSITIONS = 128            # checked positions per place
 
 
 def _weighted(rng: random.Random, pairs):
@@ -96,25 +88,88 @@ def demo_reporters() -> list[User]:
     return reporters
 
 
-def _random_items(rng: random.Random, category_slug: str, products: dict, species: dict, incident_id: int,
+class Setting:
+    """What the generator draws from, worked out once: per place its country's checked positions,
+    its rangers and its language; per category and country the products that fit; per product
+    and country the species that live there. Drawing an incident is then lookups only."""
+
+    def __init__(self, rng: random.Random, count: int, places: list[Place], reporters: list[User],
+                 products: dict[str, Product], species: dict[str, Species]):
+        self.products, self.species = products, species
+        self.candidates = {(slug, country): self.species_of(slug, country)
+                           for slug in products for country in COUNTRIES}
+        per_place = max(4, min(MAX_POSITIONS, count // (2 * len(places)) + 1))
+        self.positions = {place.id: _positions(rng, place, per_place) for place in places}
+        self.reporters = {place.id: _rangers_of(place, places, reporters) for place in places}
+        self.kinds = {(category, country): self._fitting(slugs, country)
+                      for category, slugs in CATEGORY_PRODUCTS.items() for country in COUNTRIES}
+
+    def _fitting(self, slugs: list[str], country: str) -> list[str]:
+        """The products of the list that exist and, where they come from a species, from one
+        living in the country (no caviar in Mongolia)."""
+        known = [slug for slug in slugs if slug in self.products]
+        return [slug for slug in known if slug not in PRODUCT_SPECIES or self.species_of(slug, country)] or known
+
+    def species_of(self, product_slug: str, country: str) -> list[Species]:
+        return [self.species[name] for name in PRODUCT_SPECIES.get(product_slug, ())
+                if name in self.species and country in SPECIES_COUNTRIES.get(name, COUNTRIES)]
+
+
+def _positions(rng: random.Random, place: Place, wanted: int) -> list[tuple[float, float]]:
+    """Positions around the place's centre that lie in its country by the bundled outlines (not
+    at sea, not across a border); the centre itself if none is found."""
+    centre = (place.lat or 45.0, place.lon or 133.0)
+    found = []
+    for _ in range(wanted * 8):
+        lat, lon = centre[0] + rng.gauss(0, SPREAD[0]), centre[1] + rng.gauss(0, SPREAD[1])
+        if country_at(lat, lon) == place.country:
+            found.append((lat, lon))
+            if len(found) == wanted:
+                break
+    return found or [centre]
+
+
+def _rangers_of(place: Place, places: list[Place], reporters: list[User]) -> list[User]:
+    """Who records an incident at the place: the area's own rangers; in a region, the rangers of
+    the areas inside it, else of the areas of its country."""
+    by_unit = {r.unit: r for r in reporters}
+    areas = [p for p in places if p.kind == PlaceKind.PROTECTED_AREA]
+    for candidates in ([place] if place.kind == PlaceKind.PROTECTED_AREA else [],
+                       [a for a in areas if a.parent_id == place.id],
+                       [a for a in areas if a.country == place.country]):
+        rangers = [by_unit[f"{a.name_en} rangers"] for a in candidates if f"{a.name_en} rangers" in by_unit]
+        if rangers:
+            return rangers
+    return reporters
+
+
+def _random_items(rng: random.Random, setting: Setting, category_slug: str, country: str, incident_id: int,
                   first_id: int) -> tuple[list[dict], bool]:
     """1-3 item rows for one incident, and whether one of them makes it sensitive."""
     rows, sensitive = [], False
-    for position in range(rng.choice((1, 1, 1, 2, 2, 3))):
-        product = products.get(rng.choice(CATEGORY_PRODUCTS.get(category_slug, ["carcass"])))
+    kinds = setting.kinds.get((category_slug, country)) or ["carcass"]
+    chosen = {rng.choice(kinds) for _ in range(rng.choice((1, 1, 1, 2, 2, 3)))}  # a product once
+    for slug in sorted(chosen):
+        product = setting.products.get(slug)
         if product is None:
             continue
-        group = PRODUCT_GROUP.get(product.slug, "mammal" if product.applies_to.value == "animal" else None)
-        sp = None
-        if group and rng.random() < 0.9:
-            sp = species.get(rng.choice(SPECIES_FOR[group]))
+        candidates = setting.candidates[product.slug, country]
+        sp = rng.choice(candidates) if candidates and rng.random() < 0.9 else None
         sensitive = sensitive or bool(sp and sp.is_sensitive)
         low, high = QUANTITY[product.default_unit]
         quantity = Decimal(str(round(rng.uniform(low, high), 1 if product.default_unit != "pcs" else 0) or 1))
-        rows.append({"id": first_id + len(rows), "incident_id": incident_id, "position": position,
+        rows.append({"id": first_id + len(rows), "incident_id": incident_id, "position": len(rows),
                      "product_id": product.id, "species_id": sp.id if sp else None, "quantity": quantity,
                      "unit": product.default_unit, "notes": ""})
     return rows, sensitive
+
+
+def _detection(rng: random.Random, category_slug: str, items: list[dict], slug_of: dict[int, str]) -> DetectionMethod:
+    """A way the category's incidents come to light that also fits every product found."""
+    excluded = set().union(*(NOT_DETECTED_BY.get(slug_of[row["product_id"]], set()) for row in items))
+    pairs = [(method, weight) for method, weight in CATEGORY_DETECTION.get(category_slug, [(DetectionMethod.PATROL, 1)])
+             if method not in excluded]
+    return _weighted(rng, pairs) if pairs else DetectionMethod.PATROL
 
 
 def generate(count: int, seed: int = 1, now: datetime | None = None, progress=None) -> int:
@@ -128,7 +183,8 @@ def generate(count: int, seed: int = 1, now: datetime | None = None, progress=No
     if not categories or not places:
         raise LookupError("load the reference data first (flask --app wsgi seed-reference)")
     reporters = demo_reporters()
-    by_unit = {r.unit: r for r in reporters}
+    setting = Setting(rng, count, places, reporters, products, species)
+    slug_of_product = {p.id: p.slug for p in products.values()}
     place_weights = [(p, 8 if p.kind == PlaceKind.PROTECTED_AREA else 2) for p in places]
     category_pairs = [(categories[slug], w) for slug, w in CATEGORY_WEIGHTS.items() if slug in categories]
 
@@ -157,38 +213,37 @@ def generate(count: int, seed: int = 1, now: datetime | None = None, progress=No
             reported = now
         category = _weighted(rng, category_pairs)
         place = _weighted(rng, place_weights)
-        reporter = by_unit.get(f"{place.name_en} rangers") or rng.choice(reporters)
+        reporter = rng.choice(setting.reporters[place.id])
         statuses = STATUS_OLD if age > 365 * 86400 else STATUS_RECENT
         status = _weighted(rng, statuses)
         year = reported.year
         counters[year] = counters.get(year, 0) + 1
         incident_id = next_id + n
-        new_items, sensitive = _random_items(rng, category.slug, products, species, incident_id, next_item_id)
+        new_items, sensitive = _random_items(rng, setting, category.slug, place.country, incident_id, next_item_id)
         items.extend(new_items)
         next_item_id += len(new_items)
+        detection = _detection(rng, category.slug, new_items, slug_of_product)
+        lat, lon = rng.choice(setting.positions[place.id])
         suspects = rng.choice((0, 0, 0, 1, 1, 2, 3))
         closed = status == IncidentStatus.CLOSED
+        language = place.country if place.country in DESCRIPTIONS else "RU"
         incidents.append({
             "id": incident_id, "ref": format_reference(year, counters[year]),
             "client_uuid": uuid.UUID(int=rng.getrandbits(128), version=4), "category_id": category.id,
             "occurred_at": occurred, "reported_at": reported, "reporter_id": reporter.id, "unit": reporter.unit,
-            "place_id": place.id, "country": None,
-            "lat": round((place.lat or 45) + rng.gauss(0, 0.25), 5),
-            "lon": round((place.lon or 133) + rng.gauss(0, 0.3), 5),
-            "location_text": "", "description": rng.choice(DESCRIPTIONS), "status": status.value,
-            "patrol_ref": f"P-{year}-{rng.randint(1, 999):03d}",
-            "detection_method": _weighted(rng, DETECTION_WEIGHTS),
+            "place_id": place.id, "country": derived.country_rule(place.country, lat, lon, None),
+            "lat": round(lat + rng.uniform(-JITTER, JITTER), 5), "lon": round(lon + rng.uniform(-JITTER, JITTER), 5),
+            "location_text": "", "description": rng.choice(DESCRIPTIONS[language][detection]), "status": status.value,
+            "patrol_ref": f"P-{year}-{rng.randint(1, 999):03d}", "detection_method": detection.value,
             "suspects": suspects, "arrests": rng.randint(0, suspects),
             "estimated_value": Decimal(rng.randrange(0, 500000, 500)) if rng.random() < 0.4 else None,
-            "currency": "RUB" if place.country == "RU" else ("CNY" if place.country == "CN" else "MNT"),
+            "currency": CURRENCIES.get(place.country, "USD"),
             "outcome": rng.choice(list(Outcome)).value if closed else None, "penalty": "",
-            "rejection_reason": "Duplicate report" if status == IncidentStatus.REJECTED else "",
+            "rejection_reason": REJECTION_REASONS[language] if status == IncidentStatus.REJECTED else "",
             "sensitive": sensitive, "seizure_reason": "", "transport_mode": "", "concealment": "",
             "origin_country": "", "transit_countries": "", "destination_country": "", "offender_nationalities": "",
             "disposal": "", "created_at": reported, "updated_at": reported, "version": 1,
         })
-        row = incidents[-1]
-        row["country"] = derived.country_rule(place.country, row["lat"], row["lon"], None)
         event_id += 1
         changes = {"ref": incidents[-1]["ref"], "status": status.value, "source": "demo"}
         digest = event_hash(event_id, reported, reporter.id, reporter.username, "create", "incident", incident_id,

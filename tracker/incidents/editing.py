@@ -139,7 +139,7 @@ def edit(incident_id: int):
                     conflict = db.session.get(Incident, incident_id)
                 else:
                     flash(_("Changes to %(ref)s saved.", ref=incident.ref) if changes or pending
-                          else _("Nothing was changed."), "success")
+                          else _("Nothing was changed in %(ref)s.", ref=incident.ref), "info")
                     return redirect(url_for("incidents.detail", incident_id=incident.id))
             if conflict is not None:
                 form.version.data = str(conflict.version)  # saving again now is a deliberate choice

@@ -175,6 +175,7 @@ class IncidentForm(TimeEntry, Form):
             self.client_uuid.data = str(uuid.uuid4())
             self.client_uuid.raw_data = [self.client_uuid.data]  # nothing of the damaged one is kept
         self.files.render_kw = stage_attributes()  # upload at once, keep EXIF offers
+        self.show_zone()
 
     @property
     def submission_key(self) -> uuid.UUID | None:

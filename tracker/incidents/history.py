@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import format_datetime
-
 from tracker.extensions import db
 from tracker.incidents.blueprint import bp
 from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, UNIT_LABELS, label
+from tracker.localtime import format_instant
 from tracker.models import Category, DetectionMethod, Place, Product, Species
+from tracker.templating import quantity
 
 REFERENCE_FIELDS = {"category_id": Category, "place_id": Place}
 
@@ -23,7 +23,7 @@ def change_value(field: str, value) -> str:
     if field in ("country", "stated_country"):
         return label(COUNTRY_LABELS, value)
     if field == "occurred_at":
-        return format_datetime(datetime.fromisoformat(value), "short")
+        return format_instant(datetime.fromisoformat(value), with_zone=True)
     if field == "detection_method":
         return label(DETECTION_LABELS, DetectionMethod(value))
     if field == "items":
@@ -34,5 +34,6 @@ def change_value(field: str, value) -> str:
 def _item_text(item: dict) -> str:
     product = db.session.get(Product, item["product_id"])
     species = db.session.get(Species, item["species_id"]) if item.get("species_id") else None
-    text = f"{product.name if product else item['product_id']} {item['quantity']} {label(UNIT_LABELS, item['unit'])}"
+    name = product.name if product else item["product_id"]
+    text = f"{name} {quantity(item['quantity'])} {label(UNIT_LABELS, item['unit'])}"
     return f"{text} ({species.name})" if species else text

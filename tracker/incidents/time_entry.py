@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeLocalField, HiddenField, RadioField
@@ -48,6 +47,12 @@ class TimeEntry:
     occurred_offset = HiddenField()
     occurred_fold = RadioField(_l("Which one?"), validate_choice=False)
 
+    def show_zone(self) -> None:
+        """The zone the time is typed in, next to the input: a ranger who sets the clock of a
+        camera trap or a borrowed phone needs to know which one is meant."""
+        self.occurred_at.description = _("Your time zone: %(zone)s (change it on your account page).",
+                                         zone=localtime.zone_label())
+
     def show_time(self, instant: datetime) -> None:
         """Fill the time fields with a stored instant as the user reads it: with seconds only
         where the instant has them, and the offset that tells a repeated hour's two instants apart."""
@@ -85,7 +90,7 @@ class TimeEntry:
             moment = (problem.wall - problem.offsets[0]).replace(tzinfo=localtime.UTC)
             return _("This time did not exist here: that night the clocks jumped forward from UTC%(earlier)s "
                      "to UTC%(later)s. Check the time; %(same)s is the same moment.",
-                     earlier=earlier, later=later, same=format_datetime(moment, "short"))
+                     earlier=earlier, later=later, same=localtime.format_instant(moment))
         time = problem.wall.strftime("%H:%M")
         self.occurred_fold.choices = choices([
             (earlier, _("%(time)s at UTC%(offset)s, before the clocks went back", time=time, offset=earlier)),

@@ -15,6 +15,7 @@ from tracker.incidents import permissions, visibility
 from tracker.incidents.blueprint import bp
 from tracker.incidents.duplicates import linked_duplicates, mark_duplicates, possible_duplicates
 from tracker.incidents.filters import FilterForm
+from tracker.incidents.list_views import LIST_VIEWS, list_view_of
 from tracker.incidents.queries import count_incidents, keyset_page
 from tracker.incidents.workflow import StatusForm, allowed_transitions, apply_transition
 from tracker.input_rules import integer_id
@@ -26,14 +27,18 @@ PER_PAGE = 50
 @bp.route("")
 @login_required_any_role
 def index():
+    """The filtered incidents as cards, a table (a page at a time) or a map, as the user chose."""
     form = FilterForm(request.args)
     filters = form.filters()
-    page = keyset_page(filters, current_user, request.args.get("cursor"), PER_PAGE)
+    view = list_view_of(current_user)
+    page = keyset_page(filters, current_user, request.args.get("cursor"), PER_PAGE) if view != "map" else None
     page_number = request.args.get("page", "1")
     page_number = int(page_number) if page_number.isdecimal() and int(page_number) > 0 else 1
     return render_template("incidents/list.html", form=form, filters=filters, page=page,
                            total=count_incidents(filters, current_user), page_number=page_number,
-                           per_page=PER_PAGE, can_record=permissions.can_record(current_user))
+                           per_page=PER_PAGE, can_record=permissions.can_record(current_user),
+                           view=view, views=LIST_VIEWS, action_form=ActionForm(),
+                           map_url=url_for("incidents.map_data", **filters.to_args()))
 
 
 def _visible_incident(incident_id: int) -> Incident:
@@ -91,7 +96,7 @@ def change_status(incident_id: int):
     else:
         apply_transition(incident, transition, form, current_user)
         db.session.commit()
-        flash(_("%(ref)s: %(step)s done.", ref=incident.ref, step=transition.label), "success")
+        flash(str(transition.done) % {"ref": incident.ref}, "success")
     return redirect(url_for("incidents.detail", incident_id=incident.id))
 
 

@@ -20,7 +20,8 @@ S = IncidentStatus
 class Transition:
     source: IncidentStatus
     target: IncidentStatus
-    label: object
+    label: object               # the button
+    done: object                # the message after it, in plain words ("INC-2026-000390 verified")
     roles: tuple[Role, ...]
     needs_reason: bool = False
     needs_outcome: bool = False
@@ -28,12 +29,16 @@ class Transition:
 
 
 TRANSITIONS = (
-    Transition(S.DRAFT, S.SUBMITTED, _l("Submit for review"), (Role.COORDINATOR,), reporter_may=True),
-    Transition(S.SUBMITTED, S.VERIFIED, _l("Verify"), (Role.COORDINATOR,)),
-    Transition(S.SUBMITTED, S.REJECTED, _l("Reject"), (Role.COORDINATOR,), needs_reason=True),
-    Transition(S.VERIFIED, S.UNDER_INVESTIGATION, _l("Start investigation"), (Role.COORDINATOR,)),
-    Transition(S.VERIFIED, S.CLOSED, _l("Close"), (Role.COORDINATOR,), needs_outcome=True),
-    Transition(S.UNDER_INVESTIGATION, S.CLOSED, _l("Close"), (Role.COORDINATOR,), needs_outcome=True),
+    Transition(S.DRAFT, S.SUBMITTED, _l("Submit for review"), _l("%(ref)s submitted for review."),
+               (Role.COORDINATOR,), reporter_may=True),
+    Transition(S.SUBMITTED, S.VERIFIED, _l("Verify"), _l("%(ref)s verified."), (Role.COORDINATOR,)),
+    Transition(S.SUBMITTED, S.REJECTED, _l("Reject"), _l("%(ref)s rejected."), (Role.COORDINATOR,),
+               needs_reason=True),
+    Transition(S.VERIFIED, S.UNDER_INVESTIGATION, _l("Start investigation"), _l("Investigation of %(ref)s started."),
+               (Role.COORDINATOR,)),
+    Transition(S.VERIFIED, S.CLOSED, _l("Close"), _l("%(ref)s closed."), (Role.COORDINATOR,), needs_outcome=True),
+    Transition(S.UNDER_INVESTIGATION, S.CLOSED, _l("Close"), _l("%(ref)s closed."), (Role.COORDINATOR,),
+               needs_outcome=True),
 )
 
 

@@ -36,6 +36,9 @@ class User(UserMixin, db.Model):
     unit: Mapped[Optional[str]] = mapped_column(String(120), index=True)
     language: Mapped[Optional[str]] = mapped_column(String(5))
     timezone: Mapped[Optional[str]] = mapped_column(String(64))
+    # How the incident list shows incidents to this user: cards, a compact table or a map
+    # (tracker/incidents/list_views.py); empty means cards.
+    list_view: Mapped[Optional[str]] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     # Admin-granted right to see exact positions of sensitive incidents (managers lack it by
     # default; rangers and coordinators work with exact positions).

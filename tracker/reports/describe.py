@@ -2,13 +2,13 @@
 "about" sheet, the PDF and the page before a download."""
 from __future__ import annotations
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.incidents.filters import SORTS, STATUS_GROUPS, IncidentFilters
 from tracker.labels import COUNTRY_LABELS, DETECTION_LABELS, STATUS_LABELS, label
+from tracker.localtime import format_day
 from tracker.models import Category, IncidentStatus, Place, Product, Species, User
 
 
@@ -45,9 +45,9 @@ def describe_filters(f: IncidentFilters) -> list[tuple[str, str]]:
         reporter = db.session.get(User, f.reporter)
         lines.append((_("Reporter"), reporter.display_name if reporter else str(f.reporter)))
     if f.date_from:
-        lines.append((_("From"), format_date(f.date_from, "medium")))
+        lines.append((_("From"), format_day(f.date_from)))
     if f.date_to:
-        lines.append((_("To"), format_date(f.date_to, "medium")))
+        lines.append((_("To"), format_day(f.date_to)))
     if f.sensitive:
         lines.append((_("Sensitive"), _("Sensitive only")))
     if f.sort != "occurred":

@@ -1,16 +1,16 @@
 """Files built whole (a zip or a laid-out document cannot be streamed as it is read): the formats
 of the registry with a `build`. Up to REPORTS_SYNC_MAX_ROWS (measured by the format's `size`) they
-are built while the browser waits; above that the export page offers a background job with a
-progress bar, and a GET of the file's URL leads back there (a GET must not start work)."""
+are built while the browser waits; above that the page behind the export page's download button
+(`reports.chosen`) offers a background job with a progress bar, and a GET of the file's URL leads
+there too (a GET must not start work)."""
 from __future__ import annotations
 
 import io
 import logging
 import secrets
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -26,10 +26,9 @@ audit_log = logging.getLogger("tracker.audit")
 
 
 def build_now(fmt: Format, subject, user: User):
-    """The file while the browser waits, or back to the page's background button if too large."""
+    """The file while the browser waits, or the offer of a background build if too large."""
     if fmt.in_background(fmt.report.counts(subject, user), current_app.config["REPORTS_SYNC_MAX_ROWS"]):
-        flash(_("This file is too large to build while you wait. Build it in the background below."), "info")
-        return redirect(url_for("reports.index", format=fmt.key, **subject.to_args()))
+        return redirect(url_for("reports.chosen", format=fmt.key, **subject.to_args()))
     path = jobs.folder() / f"{secrets.token_urlsafe(12)}.partial"
     try:
         tally = fmt.build(str(path), subject, user)
@@ -64,12 +63,11 @@ def _job_done(job: jobs.Job, user: User, tally) -> None:
 @recent_login_required
 def start_job():
     """POST starts a build of `kind` over the query string's subject (filters, and the CITES
-    year). A GET arrives only back from a password confirmation: the export page shows the button
-    again."""
+    year). A GET arrives only back from a password confirmation: the offer is shown again."""
     args = request.args.to_dict()
     fmt = _built(args.pop("kind", None))
     if request.method == "GET":
-        return redirect(url_for("reports.index", format=fmt.key, **args))
+        return redirect(url_for("reports.chosen", format=fmt.key, **args))
     if not ActionForm().validate_on_submit():
         abort(400)
     user = current_user._get_current_object()

@@ -1,10 +1,10 @@
-"""The export page's forms: the incident list's filters plus a format, and the CITES year (a
-field of the same GET form, shown in the CITES section: see templates/reports/index.html)."""
+"""The export page's form: the incident list's filters, one format of the registry (incident
+data or the CITES report) and the CITES year, all in one GET form (templates/reports/index.html)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from wtforms import SelectField
+from wtforms import RadioField, SelectField
 from wtforms.validators import Optional
 
 from tracker.extensions import db
@@ -15,9 +15,10 @@ from tracker.models import Incident, utcnow
 
 
 class ReportForm(FilterForm):
-    """The list's filters and one of the registry's formats (the page lists its button first)."""
+    """The list's filters and one of the registry's formats: the page's one download button
+    fetches the chosen one."""
 
-    format = SelectField(_l("Format"), validators=[Optional()])
+    format = RadioField(_l("Format"), validators=[Optional()], default="csv")
 
     def __init__(self, formdata, formats: dict, **kwargs):
         super().__init__(formdata, **kwargs)
@@ -32,7 +33,7 @@ class CitesForm(Form):
     class Meta:
         csrf = False  # a GET form
 
-    year = SelectField(_l("Year"), validators=[Optional()], render_kw={"form": "report-filters"})
+    year = SelectField(_l("Year"), validators=[Optional()])
 
     def __init__(self, formdata, **kwargs):
         super().__init__(formdata=formdata, **kwargs)

@@ -4,9 +4,7 @@ made now or offered as a background job (downloads.py). Every download asks for 
 again after FRESH_LOGIN_MINUTES and leaves an audit event (provenance.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from flask import Response, current_app, render_template, request, stream_with_context, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
 from tracker.auth.decorators import recent_login_required
@@ -26,38 +24,48 @@ from tracker.reports.provenance import recorded
 from tracker.reports.rows import Counts
 
 
-@dataclass(frozen=True)
-class Offer:
-    """A format's button on the page: a download link, or a background build too large for now."""
-    format: Format
-    url: str
-    job_url: str
-    background: bool
-
-
-def _offers(report: formats.Report, subject, counts: Counts, chosen: str) -> list[Offer]:
-    limit, args = current_app.config["REPORTS_SYNC_MAX_ROWS"], subject.to_args()
-    offers = [Offer(fmt, url_for(f".{fmt.endpoint}", **fmt.query, **args),
-                    url_for(".start_job", kind=fmt.key, **args), fmt.in_background(counts, limit))
-              for fmt in formats.of(report)]
-    return sorted(offers, key=lambda offer: offer.format.key != chosen)
+def _in_background(report: formats.Report, counts: Counts) -> set[str]:
+    """The report's formats too large to build while the browser waits, for these counts."""
+    limit = current_app.config["REPORTS_SYNC_MAX_ROWS"]
+    return {fmt.key for fmt in formats.of(report) if fmt.in_background(counts, limit)}
 
 
 @bp.route("")
 @may_export
 @recent_login_required
 def index():
-    """Filters and a format; the counts of what each export will hold before anything downloads."""
+    """Filters, one choice of format and one download button; the counts of what the file will
+    hold before anything downloads."""
     form, cites = ReportForm(request.args, formats.FORMATS), CitesForm(request.args)
     f, user = form.filters(), current_user._get_current_object()
     selection = CitesSelection(cites.chosen_year, f)
     counts, cites_counts = formats.INCIDENTS.counts(f, user), formats.CITES.counts(selection, user)
     return render_template(
         "reports/index.html", form=form, f=f, args=f.to_args(), counts=counts, cites=cites,
-        cites_counts=cites_counts, offers=_offers(formats.INCIDENTS, f, counts, form.chosen_format),
-        cites_offers=_offers(formats.CITES, selection, cites_counts, form.chosen_format),
+        cites_counts=cites_counts, groups={"incidents": [fmt.key for fmt in formats.of(formats.INCIDENTS)],
+                                           "cites": [fmt.key for fmt in formats.of(formats.CITES)]},
+        background=_in_background(formats.INCIDENTS, counts) | _in_background(formats.CITES, cites_counts),
         cites_rule=(cites_rows_rule(), seizure_rule()), policy=coordinate_policy(sees_exact_positions(user)),
-        action_form=ActionForm(), described=describe_filters(f))
+        described=describe_filters(f))
+
+
+@bp.route("/download")
+@may_export
+@recent_login_required
+def chosen():
+    """The page's download button: the chosen format's file over the form's filters (and the
+    CITES year). A file too large to build while the browser waits is offered as a background
+    build instead (a GET starts no work)."""
+    fmt = formats.FORMATS.get(request.args.get("format", ""))
+    if fmt is None:
+        abort(404)
+    subject, user = fmt.report.parse(request.args), current_user._get_current_object()
+    if fmt.build is not None and fmt.in_background(fmt.report.counts(subject, user),
+                                                    current_app.config["REPORTS_SYNC_MAX_ROWS"]):
+        return render_template("reports/background.html", fmt=fmt, args=subject.to_args(),
+                               described=describe_filters(getattr(subject, "filters", subject)),
+                               action_form=ActionForm())
+    return redirect(url_for(f".{fmt.endpoint}", **fmt.query, **subject.to_args()))
 
 
 @may_export

@@ -1,9 +1,8 @@
-// Dashboard charts and map. Data comes from data attributes and /dashboards/<slug>/map.json
-// (the CSP forbids inline scripts); without JavaScript every figure is still in a table of links.
+// Dashboard charts. Data comes from data attributes (the CSP forbids inline scripts); without
+// JavaScript every figure is still in a table of links. The map is incident-map.js.
 (function () {
   "use strict";
   var BAR = "#1f6f4a", GRID = "#dfe6e2", INK = "#1d2b24";
-  var REGION = [[38.5, 108], [55.5, 141]];  // the Amur-Heilong region, south-west and north-east corners
 
   function formatNumber(value) {
     return new Intl.NumberFormat(document.documentElement.lang || undefined).format(value);
@@ -33,11 +32,26 @@
     }
   };
 
+  // Long names on a narrow screen go on two or more lines ("Дальневосточный / леопард"), or the
+  // axis would cut them off at the canvas edge.
+  function wrapped(label, width) {
+    var most = width < 560 ? 14 : 28, lines = [], line = "";
+    String(label).split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > most) { lines.push(line); line = word; } else { line = line ? line + " " + word : word; }
+    });
+    if (line) lines.push(line);
+    return lines.length > 1 ? lines : label;
+  }
+
   function initChart(canvas) {
     var data = JSON.parse(canvas.getAttribute("data-chart"));
     var horizontal = canvas.getAttribute("data-axis") === "y";
     var frame = canvas.parentNode;
-    if (horizontal) frame.style.height = Math.max(120, data.labels.length * 30 + 40) + "px";
+    if (horizontal) data.labels = data.labels.map(function (label) { return wrapped(label, frame.clientWidth); });
+    if (horizontal) {
+      var lines = data.labels.reduce(function (sum, label) { return sum + (Array.isArray(label) ? label.length : 1); }, 0);
+      frame.style.height = Math.max(120, data.labels.length * 18 + lines * 12 + 40) + "px";
+    }
     var valueAxis = { beginAtZero: true, grace: "12%", grid: { color: GRID }, ticks: { precision: 0, color: INK } };
     var labelAxis = { grid: { display: false }, ticks: { color: INK, autoSkip: !horizontal } };
     new window.Chart(canvas, {
@@ -62,89 +76,7 @@
     });
   }
 
-  function baseMap(element) {
-    var map = L.map(element, { maxZoom: 13, minZoom: 3, attributionControl: false });
-    map.fitBounds(REGION);
-    var tiles = element.getAttribute("data-tile-url");
-    if (tiles) {
-      L.tileLayer(tiles, { maxZoom: 13, attribution: element.getAttribute("data-tile-attribution") || "" }).addTo(map);
-    }
-    fetch(element.getAttribute("data-outline-url"), { credentials: "same-origin" })
-      .then(function (response) { return response.json(); })
-      .then(function (outline) {
-        L.geoJSON(outline, { interactive: false, style: { color: "#51705f", weight: 1, fillColor: "#e3ece6",
-                                                           fillOpacity: tiles ? 0 : 0.8 } }).addTo(map).bringToBack();
-      })
-      .catch(function () { /* no outline: the markers still show */ });
-    return map;
-  }
-
-  function initMap(element) {
-    var map = baseMap(element), layer = null, request = 0, timer = null;
-    var note = document.getElementById("dashboard-map-note"), baseNote = note ? note.textContent : "";
-    var incidentUrl = element.getAttribute("data-incident-url").replace(/0$/, "");
-
-    function popup(point) {
-      var box = document.createElement("div"), link = document.createElement("a");
-      link.href = incidentUrl + point[2];
-      link.textContent = point[3];
-      box.appendChild(link);
-      if (point[4]) {
-        var approximate = document.createElement("div");
-        approximate.textContent = element.getAttribute("data-label-approximate");
-        box.appendChild(approximate);
-      }
-      return box;
-    }
-
-    function cellIcon(count) {
-      var size = count < 100 ? 34 : count < 1000 ? 42 : 50;
-      return L.divIcon({ className: "grid-cell", html: "<span>" + formatNumber(count) + "</span>",
-                         iconSize: [size, size] });
-    }
-
-    function show(payload) {
-      if (layer) map.removeLayer(layer);
-      if (payload.mode === "points") {
-        layer = L.markerClusterGroup({ maxClusterRadius: 50, showCoverageOnHover: false });
-        payload.points.forEach(function (point) {
-          var marker = point[4] ? L.circleMarker([point[0], point[1]], { radius: 7, color: "#b42318", weight: 2 })
-                                : L.marker([point[0], point[1]], { keyboard: false });
-          layer.addLayer(marker.bindPopup(popup(point)));
-        });
-        if (note) note.textContent = baseNote;
-      } else {
-        layer = L.layerGroup(payload.cells.map(function (cell) {
-          var label = element.getAttribute("data-label-incidents").replace("{n}", formatNumber(cell[2]));
-          return L.marker([cell[0], cell[1]], { icon: cellIcon(cell[2]), title: label, keyboard: false })
-            .on("click", function () { map.setView([cell[0], cell[1]], Math.min(map.getZoom() + 2, 13)); });
-        }));
-        if (note) {
-          note.textContent = element.getAttribute("data-label-grid").replace("{size}", payload.cell) + " " + baseNote;
-        }
-      }
-      layer.addTo(map);
-    }
-
-    function load() {
-      var bounds = map.getBounds(), mine = ++request;
-      var bbox = [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
-        .map(function (value) { return value.toFixed(4); }).join(",");
-      var url = element.getAttribute("data-map-url");
-      url += (url.indexOf("?") < 0 ? "?" : "&") + "bbox=" + bbox;
-      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
-        .then(function (payload) { if (mine === request) show(payload); })
-        .catch(function () { if (note) note.textContent = element.getAttribute("data-label-failed"); });
-    }
-
-    map.on("moveend", function () { window.clearTimeout(timer); timer = window.setTimeout(load, 250); });
-    load();
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     if (window.Chart) document.querySelectorAll("canvas[data-chart]").forEach(initChart);
-    var mapElement = document.getElementById("dashboard-map");
-    if (mapElement && window.L && L.markerClusterGroup) initMap(mapElement);
   });
 })();
