@@ -28,7 +28,10 @@ run: $(VENV)/.installed translations
 	$(FLASK) demo --if-empty --incidents $(DEMO_INCIDENTS)
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.installed translations lint test-sqlite test-postgres test-browser
+# The three suites run two at a time (the machines have two cores): PostgreSQL beside SQLite, then
+# the browser suite once SQLite is done. Each suite's output is printed whole when it ends (-O).
+test: $(VENV)/.installed translations lint
+	@$(MAKE) --no-print-directory -O -j2 test-sqlite test-postgres test-browser
 
 lint: $(VENV)/.installed
 	@echo "=== ruff ==="

@@ -124,6 +124,16 @@ def new_page(playwright_browser):
         context.close()
 
 
+def submit(page, button: str = "#submit"):
+    """Press the incident form's Submit or Save as draft and wait for the page the server answers.
+
+    The offline script first asks the server whether it is reachable (else the incident goes into
+    the phone's outbox), then posts: the click returns before the navigation starts, so a test
+    must wait for it rather than read the form it just left."""
+    with page.expect_navigation():
+        page.click(button)
+
+
 def sign_in(page, base_url: str, role: Role | str):
     page.goto(f"{base_url}/login")
     page.fill("input[name=username]", f"e2e_{Role(role).value}")

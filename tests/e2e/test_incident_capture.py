@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from PIL import Image
 
-from tests.e2e.conftest import DESKTOP, PHONE, has_horizontal_scroll, screenshot, sign_in
+from tests.e2e.conftest import DESKTOP, PHONE, has_horizontal_scroll, screenshot, sign_in, submit
 from tracker.models import Role
 
 
@@ -47,7 +47,7 @@ def test_ranger_records_and_coordinator_verifies(live_server, new_page, tmp_path
     page.wait_for_selector("[data-pending-list] input[name=pending_evidence]", state="attached")
     assert not has_horizontal_scroll(page)
     screenshot(page, "incident-form-filled-390")
-    page.click("#submit")
+    submit(page)
     page.wait_for_url(f"{live_server}/incidents/*")
     assert "recorded and submitted for review" in page.content()
     assert page.locator(".badge-sensitive").first.is_visible()
@@ -77,7 +77,7 @@ def test_form_errors_keep_input_in_the_browser(live_server, new_page):
     page.fill("#lat", "95")
     page.fill("#lon", "131")
     page.fill("#description", "Следы у солонца")
-    page.click("#submit")
+    submit(page)
     assert page.locator("#lat-error").is_visible()
     assert page.input_value("#description") == "Следы у солонца"
     assert not has_horizontal_scroll(page)

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.e2e.conftest import DESKTOP, PHONE, has_horizontal_scroll, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, has_horizontal_scroll, screenshot, submit
 from tests.support.factories import PASSWORD
 
 
@@ -36,13 +36,13 @@ def test_a_mongolian_ranger_records_an_incident(live_server, new_page, viewport,
     page.select_option("#items-0-species", label="Тарвага")
     page.fill("#description", "Гол хавиас тарваганы 12 арьс олдов.")
     fits(page, f"mn-incident-form-{width}")
-    page.click("#submit")  # no quantity yet
+    submit(page)  # no quantity yet
     assert page.locator("#items-0-quantity-error").inner_text() == "Тоо хэмжээг оруулна уу."
     assert page.input_value("#description") == "Гол хавиас тарваганы 12 арьс олдов."
     fits(page, f"mn-incident-form-errors-{width}")
 
     page.fill("#items-0-quantity", "12")
-    page.click("#submit")
+    submit(page)
     page.wait_for_url(f"{live_server}/incidents/*")
     assert "дугаартай тохиолдлыг бүртгэж, хянуулахаар илгээлээ." in page.locator(".flash-success").inner_text()
     assert "Тарвага" in page.content() and page.locator(".badge-sensitive").first.inner_text() == "Нууцлалтай"

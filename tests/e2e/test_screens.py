@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.e2e.conftest import DEMO_UNIT, DESKTOP, PHONE, layout_problems, shoot, sign_in
+from tests.imports.files import csv_file, row
 from tracker.extensions import db
 from tracker.localtime import DAY_FIRST_LOCALES
 from tracker.models import Incident, IncidentStatus, Role
@@ -40,7 +41,7 @@ def pages_of(role: Role, incidents: dict[str, int]) -> list[tuple[str, str, str 
     if role is Role.RANGER:
         return home + [("list-cards", "/incidents", None),
                        ("new-incident", "/incidents/new", "#map-picker .leaflet-pane"),
-                       ("incident", f"/incidents/{incidents['own']}", None)]
+                       ("incident", f"/incidents/{incidents['own']}", None), ("outbox", "/offline/outbox", None)]
     if role is Role.COORDINATOR:
         return home + [("incident-review", f"/incidents/{incidents['submitted']}", None),
                        ("dashboards", "/dashboards", None),
@@ -49,7 +50,7 @@ def pages_of(role: Role, incidents: dict[str, int]) -> list[tuple[str, str, str 
         return home + [("list-cards", "/incidents", None), ("list-table", "/incidents", None),
                        ("list-map", "/incidents", MAPS),
                        ("incident-withheld", f"/incidents/{incidents['submitted']}", None),
-                       ("reports", "/reports?category=poaching", None)]
+                       ("reports", "/reports?category=poaching", None), ("import", "/admin/import", None)]
     return home + [("account", "/account", None), ("admin-users", "/admin/users", None),
                    ("admin-reference", "/admin/reference/species", None),
                    ("api-docs", "/api/docs", "#swagger-ui .opblock-tag")]
@@ -216,3 +217,28 @@ def test_the_desk_menus_links_do_not_overlap(demo_server, new_page):
     assert len(boxes) >= 4
     for left, right in zip(boxes, boxes[1:], strict=False):
         assert left["x"] + left["width"] <= right["x"], (left, right)
+
+
+def test_an_import_report_fits_every_screen_and_language(demo_app, demo_server, playwright_browser):
+    """A manager's dry run of a file with a bad date, an unknown species, a negative quantity and
+    an impossible position: the report's table of problems reads on a phone in every language."""
+    broken = csv_file([row(1, occurred_at_utc="2025-02-30T10:00:00Z"),
+                       row(2, species_scientific_name="Felis nonexista"), row(3, quantity="-4"), row(4, lat="95.5")])
+    problems = {}
+    for language in demo_app.config["LANGUAGES"]:
+        context = playwright_browser.new_context(viewport=PHONE, locale=browser_locale(language))
+        page = context.new_page()
+        sign_in(page, demo_server, Role.MANAGER)
+        page.wait_for_url(f"{demo_server}/")
+        page.goto(f"{demo_server}/admin/import")
+        page.set_input_files("input[name=file]", files=[{"name": "field-book.csv", "mimeType": "text/csv",
+                                                          "buffer": broken}])
+        page.click("input[name=submit]")
+        page.wait_for_selector("#import-problems tbody tr")
+        assert page.locator("#import-problems tbody tr").count() >= 4
+        for width, viewport in WIDTHS.items():
+            page.set_viewport_size(viewport)
+            problems[f"import-report-{language}-{width}"] = layout_problems(page)
+            shoot(page, f"screens-manager-import-report-{language}-{width}")
+        context.close()
+    assert_fits(problems)

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, has_horizontal_scroll, screenshot, sign_in
+from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, has_horizontal_scroll, screenshot, sign_in, submit
 from tracker.models import Role
 
 SECTION = "details[data-seizure-section]"
@@ -45,7 +45,7 @@ def test_a_poaching_patrol_records_its_seizure(live_server, new_page, viewport, 
     page.select_option("#category", label="Snares and traps")  # typed details keep it open
     assert section.get_attribute("open") is not None
     page.select_option("#category", label="Poaching")
-    page.click("#submit")
+    submit(page)
     page.wait_for_url(f"{live_server}/incidents/*")
     assert "recorded and submitted for review" in page.content()
     assert "Carried out of the park without a permit" in page.locator(".detail-grid").inner_text()

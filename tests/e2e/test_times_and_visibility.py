@@ -3,7 +3,7 @@ midnight on 26 September 2015) and is asked which one; a manager opens a sensiti
 sees its place withheld and its position generalised. In every language, on a phone and a desk."""
 import pytest
 
-from tests.e2e.conftest import DESKTOP, PHONE, has_horizontal_scroll, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, has_horizontal_scroll, screenshot, submit
 from tests.support.factories import PASSWORD, make_user
 from tests.support.incidents import make_incident
 from tracker.models import IncidentStatus, Role
@@ -46,7 +46,7 @@ def test_a_repeated_hour_is_asked_for(live_server, new_page, people, lang, width
     page.fill("#occurred_at", "2015-09-25T23:30")
     page.select_option("#items-0-product", index=1)
     page.fill("#items-0-quantity", "1")
-    page.click("#save_draft")
+    submit(page, "#save_draft")
     choice = page.locator(".which-time")
     choice.wait_for()
     assert page.locator("#occurred_at-error").is_visible()
@@ -54,7 +54,7 @@ def test_a_repeated_hour_is_asked_for(live_server, new_page, people, lang, width
     screenshot(page, f"time-asked-{lang}-{width}")
     assert not has_horizontal_scroll(page)
     page.locator("input[name=occurred_fold][value='+08:00']").check()
-    page.click("#save_draft")
+    submit(page, "#save_draft")
     page.wait_for_url(f"{live_server}/incidents/*")
     assert "23:30" in page.locator(".lead").inner_text() or "11:30" in page.locator(".lead").inner_text()
     assert page.csp_violations == []
