@@ -63,3 +63,13 @@ def test_background_requests_do_not_keep_a_session_alive(app, client):
     signed_in_cookie(app, client)
     assert "Set-Cookie" not in client.get("/offline/state", headers={"X-Background-Refresh": "1"}).headers
     assert "Set-Cookie" in client.get("/offline/state").headers
+
+
+def test_static_files_and_the_workers_script_never_set_the_session_cookie(app, client):
+    """The worker fetches every static file when it installs, and the browser re-reads /sw.js on
+    its own: those answers, too, could land after a language switch."""
+    signed_in_cookie(app, client)
+    for path in ("/static/css/app.css", "/sw.js", "/manifest.webmanifest"):
+        with client.get(path) as answer:
+            assert answer.status_code == 200 and "Set-Cookie" not in answer.headers, path
+    assert "Set-Cookie" in client.get("/").headers
