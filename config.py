@@ -28,7 +28,7 @@ def _default_database_url() -> str:
 # --- Serving: gunicorn.conf.py and `flask check-config` read the same numbers -------------------
 def web_workers() -> int:
     """Worker processes per app server (gunicorn's own variable)."""
-    return _env_int("WEB_CONCURRENCY", 2)
+    return _env_int("WEB_CONCURRENCY", 1)
 
 
 def web_threads() -> int:

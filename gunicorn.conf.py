@@ -2,7 +2,7 @@
 
 Every number comes from the environment, so one file serves a laptop and a park's servers:
 
-- `WEB_CONCURRENCY` worker processes (default 2) and `GUNICORN_THREADS` threads each (default 4);
+- `WEB_CONCURRENCY` worker processes (default 1) and `GUNICORN_THREADS` threads each (default 4);
   `flask check-config` reads the same variables (config.py) to refuse SQLite or in-process rate
   limits with several workers. Each thread holds at most one database connection, so the pool per
   worker is sized from the threads (see README "Running on several servers").

@@ -45,9 +45,11 @@ def make_app(_schema, app_config):
         return apps[-1]
 
     yield make
-    for index, app in enumerate(apps):
+    emptied = False
+    for app in apps:
         with app.app_context():
             db.session.remove()
-            if index == 0:
+            if not emptied and app.config["SQLALCHEMY_DATABASE_URI"] == app_config.SQLALCHEMY_DATABASE_URI:
                 empty_all_tables()
+                emptied = True
             db.engine.dispose()
