@@ -62,13 +62,10 @@ def test_error_pages_and_api_errors_quote_the_request_id(client):
     assert api.status_code == 401 and api.json["request_id"] == "req-401"
 
 
-def test_behind_one_proxy_the_client_is_the_address_the_proxy_saw(app_config, _schema, caplog):
+def test_behind_one_proxy_the_client_is_the_address_the_proxy_saw(make_app, caplog):
     """TRUSTED_PROXIES=1: the proxy appends the address it saw, so only the last one counts; a
     forged first entry is ignored. HTTPS at the proxy makes the app send HSTS."""
-    from tracker import create_app
-
-    app_config.TRUSTED_PROXIES = 1
-    client = create_app(app_config).test_client()
+    client = make_app(TRUSTED_PROXIES=1).test_client()
     response = client.post("/login", data={"username": "nobody", "password": "wrong password 1"},
                            headers={"X-Forwarded-For": "198.51.100.9, 203.0.113.7", "X-Forwarded-Proto": "https"})
     assert "ip=203.0.113.7" in caplog.text and "198.51.100.9" not in caplog.text
