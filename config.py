@@ -25,11 +25,40 @@ def _default_database_url() -> str:
     return "sqlite:///" + str(INSTANCE_DIR / "tracker.db")
 
 
+# --- Serving: gunicorn.conf.py and `flask check-config` read the same numbers -------------------
+def web_workers() -> int:
+    """Worker processes per app server (gunicorn's own variable)."""
+    return _env_int("WEB_CONCURRENCY", 1)
+
+
+def web_threads() -> int:
+    """Threads per worker process; each holds at most one database connection at a time."""
+    return _env_int("GUNICORN_THREADS", 4)
+
+
+def secret_key_problem(key: str | None) -> str | None:
+    """Why `key` cannot sign production sessions, or None."""
+    if not key or key.startswith("dev"):
+        return ("SECRET_KEY must be set to a long random value in production "
+                "(for example: python -c 'import secrets; print(secrets.token_hex(32))').")
+    return None
+
+
+class ConfigError(RuntimeError):
+    """A setting the app refuses to start with; wsgi.py turns it into one line and exit status 1."""
+
+
 class Config:
     ENV_NAME = "base"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL connections per worker process: DB_POOL_SIZE kept open plus DB_MAX_OVERFLOW
+    # on demand. Servers x workers x (both) must stay below the server's max_connections (README
+    # "Running on several servers"; `flask check-config` compares them).
+    DB_POOL_SIZE = _env_int("DB_POOL_SIZE", web_threads())
+    DB_MAX_OVERFLOW = _env_int("DB_MAX_OVERFLOW", 2)
+    DB_CONNECT_TIMEOUT = _env_int("DB_CONNECT_TIMEOUT", 5)
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR") or str(INSTANCE_DIR / "evidence")
     EVIDENCE_MAX_BYTES = _env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
     # Reports: XLSX/PDF files above this many rows are built in the background, into this folder.
@@ -70,6 +99,12 @@ class Config:
     LOCKOUT_MINUTES = 15
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: count in each process's memory (logged as a warning) rather than refuse
+    # sign-ins, and never let a storage error fail a request; short timeouts so a dead Redis
+    # costs a request a second at most.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     # Requests to /api/ per token (or per signed-in user, or per address without either).
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
     # An incremental pull hands back a starting point this far before the pull began, so that a
@@ -89,6 +124,12 @@ class Config:
 
     DEMO_USERS = False
 
+    # Several workers and servers (`flask check-config` refuses what cannot work with them).
+    WEB_WORKERS = web_workers()
+    APP_SERVERS = _env_int("TRACKER_SERVERS", 1)
+    # Where evidence and export files live: `local` (EVIDENCE_DIR, REPORTS_DIR) or `s3`.
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
@@ -105,11 +146,9 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
     def __init__(self) -> None:
-        if not self.SECRET_KEY or self.SECRET_KEY.startswith("dev"):
-            raise RuntimeError(
-                "SECRET_KEY must be set to a long random value in production "
-                "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
-            )
+        problem = secret_key_problem(self.SECRET_KEY)
+        if problem:
+            raise ConfigError(problem)
 
 
 class TestConfig(Config):
@@ -140,4 +179,4 @@ def config_from_env():
     try:
         return CONFIGS[name]()
     except KeyError:
-        raise RuntimeError(f"TRACKER_ENV must be one of {sorted(CONFIGS)}, not {name!r}") from None
+        raise ConfigError(f"TRACKER_ENV must be one of {sorted(CONFIGS)}, not {name!r}") from None

@@ -4,11 +4,12 @@ import pytest
 
 from tracker.models import Role
 
-# The API's document and its reading page describe the API and hold no data (every operation
-# needs a token or a session). The offline app's manifest and service worker hold no data either
-# (what the worker keeps comes from /offline/state, which needs a session).
-PUBLIC_ENDPOINTS = {"static", "auth.login", "main.healthz", "main.set_language", "api_docs.openapi_json",
-                    "api_docs.docs", "offline.manifest", "offline.service_worker"}
+# Health checks answer a load balancer and hold no data (tracker/ops/health.py). The API's document
+# and its reading page describe the API and hold no data (every operation needs a token or a
+# session). The offline app's manifest and service worker hold no data either (what the worker
+# keeps comes from /offline/state, which needs a session).
+PUBLIC_ENDPOINTS = {"static", "auth.login", "health.healthz", "health.readyz", "main.set_language",
+                    "api_docs.openapi_json", "api_docs.docs", "offline.manifest", "offline.service_worker"}
 SAMPLE_ARGS = {"table": "categories", "user_id": 1, "row_id": 1, "filename": "css/app.css",
                "incident_id": 1, "evidence_id": 1, "token": "x", "job_id": "x" * 22, "slug": "poaching",
                "ref": "INC-2026-000001", "token_id": 1}

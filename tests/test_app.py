@@ -55,12 +55,6 @@ def test_pages_have_no_inline_scripts_or_styles(client):
     assert "<script>" not in body and "<style" not in body and " style=" not in body
 
 
-def test_healthz_reports_the_database(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
-
-
 def test_not_found_page_is_friendly(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404

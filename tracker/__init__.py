@@ -7,9 +7,10 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import api, errors, i18n, input_rules, navigation, security, sessions, templating
-from tracker.database import install_sqlite_pragmas
+from tracker import api, errors, i18n, input_rules, navigation, ops, security, sessions, templating
+from tracker.database import engine_options, install_sqlite_pragmas
 from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
+from tracker.ops import requestlog
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,7 @@ def create_app(config=None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", i18n.translation_directories())
     configure_logging(app)
+    ops.register(app)
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
@@ -51,6 +53,7 @@ def create_app(config=None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (tables must be known before migrate binds)
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     with app.app_context():
         install_sqlite_pragmas(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
@@ -79,10 +82,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def configure_logging(app: Flask) -> None:
+    """The app's loggers (and Flask-Limiter's, whose warning says the rate-limit store is down)
+    write to stderr, each line with the request's id and user (tracker/ops/requestlog.py)."""
     level = app.config["LOG_LEVEL"].upper()
     app.logger.setLevel(level)
     logging.getLogger("tracker.audit").setLevel(level)
-    if not logging.getLogger("tracker").handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        logging.getLogger("tracker").addHandler(handler)
+    for name in ("tracker", "flask-limiter"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.StreamHandler) for h in logger.handlers):
+            logger.addHandler(requestlog.handler())

@@ -8,6 +8,19 @@ from sqlalchemy.engine import Engine
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def engine_options(config) -> dict:
+    """The engine's options: a pre-ping always (a connection that PostgreSQL dropped in a restart
+    is replaced before a request uses it), and for a server database the pool of each worker
+    process and a connect timeout, so an unreachable server fails fast instead of hanging a
+    worker. SQLite keeps SQLAlchemy's own pool (its pool classes take no size)."""
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options.setdefault("pool_size", config["DB_POOL_SIZE"])
+        options.setdefault("max_overflow", config["DB_MAX_OVERFLOW"])
+        options.setdefault("connect_args", {"connect_timeout": config["DB_CONNECT_TIMEOUT"]})
+    return options
+
+
 def install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
     """WAL, foreign keys and a busy timeout on every SQLite connection, and BEGIN IMMEDIATE
     for transactions of state-changing requests.

@@ -1,7 +1,8 @@
 """One renderer for every HTTP error: JSON for the API, a page for people, never a traceback.
 
-The JSON is `{"status", "code", "error", "message", "errors"?}`: `code` is a stable reason for
-programs, `message` is for people in their language, and `errors` holds messages per field (from
+The JSON is `{"status", "code", "error", "message", "request_id", "errors"?}`: `code` is a stable
+reason for programs, `message` is for people in their language, `request_id` finds the request's
+log lines, and `errors` holds messages per field (from
 the API's forms, or from parsing the JSON body), named with dots for nested fields. A view adds
 them, and any further detail (the current version of a record...), by raising with `data`.
 """
@@ -13,6 +14,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from tracker.extensions import db
+from tracker.ops.requestlog import request_id
 
 MESSAGES = {
     400: _l("The request could not be understood. If you were filling in a form, it may have "
@@ -27,10 +29,11 @@ MESSAGES = {
     422: _l("Some values are not accepted; see the message for each field."),
     429: _l("Too many attempts. Wait a minute and try again."),
     500: _l("Something went wrong on our side. Nothing was saved; please try again."),
+    503: _l("The database cannot be reached at the moment. Nothing was saved; please try again in a minute."),
 }
 CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid", 429: "rate_limited",
-         500: "server_error"}
+         500: "server_error", 503: "unavailable"}
 PASSED_HEADERS = {"retry-after", "allow", "www-authenticate"}
 
 
@@ -57,7 +60,8 @@ def render_error(error: Exception):
 def json_payload(error: HTTPException, code: int, message) -> dict:
     data = getattr(error, "data", None) or {}
     reason = data.get("code") or ("csrf_failed" if isinstance(error, CSRFError) else CODES.get(code, "error"))
-    payload = {"status": code, "code": reason, "error": error.name, "message": str(data.get("message") or message)}
+    payload = {"status": code, "code": reason, "error": error.name, "message": str(data.get("message") or message),
+               "request_id": request_id()}
     errors = field_messages(data.get("errors") or _unlocated(data.get("messages") or {}))
     if errors:
         payload["errors"] = errors

@@ -64,3 +64,18 @@ def temporary_cluster(database: str = "tracker", extra_settings: str = ""):
             subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def pg_ctl(url: str, *args: str) -> None:
+    """Run `pg_ctl ARGS` on the cluster behind `url` (one made by temporary_cluster), as its owner:
+    e.g. `pg_ctl(url, "restart", "-m", "fast")` for the fault tests. `start` gets the cluster's
+    settings again (its socket folder, no TCP port): without them it would listen on the
+    machine's default port and socket."""
+    from urllib.parse import parse_qs, urlsplit
+
+    workdir = Path(parse_qs(urlsplit(url).query)["host"][0])
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    options = ["-o", f"{SETTINGS} -k {workdir} -p 5432"] if args[:1] == ("start",) else []
+    subprocess.run([*prefix, str(postgres_bindir() / "pg_ctl"), "-D", str(workdir / "data"), "-l",
+                    str(workdir / "server.log"), "-w", *options, *args], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.PIPE)

@@ -84,6 +84,8 @@ class ErrorSchema(ApiSchema):
                                                             "`invalid`, `version_conflict`, `rate_limited`."})
     error = F.String(metadata={"description": "The HTTP status name."})
     message = F.String(required=True, metadata={"description": "What went wrong, in the caller's language."})
+    request_id = F.String(metadata={"description": "The request's id, also sent as `X-Request-ID` and written on "
+                                                   "every log line of the request: quote it to the operator."})
     errors = F.Dict(keys=F.String(), values=F.List(F.String()), metadata={
         "description": "Messages per field, in the caller's language. Nested fields are named with dots: "
                        "`items.0.quantity`."})

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from tracker.auth.decorators import login_required_any_role
 from tracker.dashboards.charts import Drill
@@ -64,14 +64,3 @@ def set_language():
         session[LANGUAGE_KEY] = lang
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
-
-@bp.route("/healthz")
-def healthz():
-    """Liveness plus a database round trip, for a load balancer."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # any database failure means "not ready"
-        current_app.logger.exception("health check failed")
-        db.session.rollback()
-        return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
