@@ -5,7 +5,7 @@ FLASK   := TRACKER_ENV=development $(VENV)/bin/flask --app wsgi
 PYTEST  := $(PY) -m pytest
 DEMO_INCIDENTS ?= 2000
 
-.PHONY: run test lint test-sqlite test-postgres test-browser translations i18n-update bench clean
+.PHONY: run test lint test-sqlite test-postgres test-s3 test-browser translations i18n-update bench clean moto
 
 $(VENV)/.installed: requirements.txt
 	@test -d $(VENV) || python3 -m venv $(VENV)
@@ -28,7 +28,7 @@ run: $(VENV)/.installed translations
 	$(FLASK) demo --if-empty --incidents $(DEMO_INCIDENTS)
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.installed translations lint test-sqlite test-postgres test-browser
+test: $(VENV)/.installed translations lint test-sqlite test-postgres test-s3 test-browser
 
 lint: $(VENV)/.installed
 	@echo "=== ruff ==="
@@ -42,9 +42,22 @@ test-postgres: $(VENV)/.installed translations
 	@echo "=== Test suite on PostgreSQL (throwaway cluster) ==="
 	TEST_DB=postgres $(PYTEST) --ignore=tests/e2e
 
+# The local S3 server of the tests (moto) in its own virtualenv; the fixture also makes it.
+.venv-moto/.installed: requirements-moto.txt
+	@test -d .venv-moto || python3 -m venv .venv-moto
+	.venv-moto/bin/pip install --quiet --disable-pip-version-check -r requirements-moto.txt
+	@cp requirements-moto.txt $@
+
+moto: .venv-moto/.installed
+
+# The suites that read and write files, once more with the files in S3 (a local moto server).
+test-s3: $(VENV)/.installed translations moto
+	@echo "=== Evidence, reports and imports with the S3 file store ==="
+	TEST_DB=sqlite TEST_STORAGE=s3 $(PYTEST) tests/evidence tests/reports tests/imports tests/filestore
+
 test-browser: $(VENV)/.installed translations
 	@echo "=== Browser suite (Chromium) ==="
 	$(PYTEST) tests/e2e
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .venv-moto .pytest_cache test-artifacts

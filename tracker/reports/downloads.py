@@ -106,9 +106,6 @@ def job_status(job_id: str):
 @recent_login_required
 def job_file(job_id: str):
     job = _own_job(job_id)
-    path = jobs.file_path(job)
-    if job.state != "done" or not path.exists():
-        abort(404)
+    response = jobs.send(job, mimetype=_built(job.kind).mimetype)
     audit_log.info("export-job-download user=%r kind=%s job=%s", current_user.username, job.kind, job.id)
-    return send_file(path, mimetype=_built(job.kind).mimetype, as_attachment=True, download_name=job.filename,
-                     max_age=0)
+    return response
