@@ -89,7 +89,8 @@ def _own_job(job_id: str) -> jobs.Job:
 @bp.route("/jobs/<job_id>")
 @may_export
 def job(job_id: str):
-    return render_template("reports/job.html", job=_own_job(job_id))
+    """The progress page; a failed job (or one whose worker was killed) offers to start again."""
+    return render_template("reports/job.html", job=_own_job(job_id), restart=ActionForm())
 
 
 @bp.route("/jobs/<job_id>/status")
