@@ -53,7 +53,7 @@ moto: .venv-moto/.installed
 # The suites that read and write files, once more with the files in S3 (a local moto server).
 test-s3: $(VENV)/.installed translations moto
 	@echo "=== Evidence, reports and imports with the S3 file store ==="
-	TEST_DB=sqlite TEST_STORAGE=s3 $(PYTEST) tests/evidence tests/reports tests/imports tests/filestore
+	TEST_DB=sqlite TEST_STORAGE=s3 $(PYTEST) tests/evidence tests/reports tests/imports tests/filestore tests/test_backup.py
 
 test-browser: $(VENV)/.installed translations
 	@echo "=== Browser suite (Chromium) ==="
