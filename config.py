@@ -65,6 +65,13 @@ class Config:
     REPORTS_SYNC_MAX_ROWS = _env_int("REPORTS_SYNC_MAX_ROWS", 50000)
     REPORTS_DIR = os.environ.get("REPORTS_DIR") or str(INSTANCE_DIR / "exports")
     REPORTS_KEEP_HOURS = _env_int("REPORTS_KEEP_HOURS", 24)
+    # Where evidence and export files are kept (tracker/filestore): "local" (the two folders above)
+    # or "s3", an S3-compatible bucket shared by several app servers; credentials from AWS_*.
+    # With s3 the two folders only hold files while they are being received or built.
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
     # Imports: files above this size are checked and imported in the background, with a progress bar.
     IMPORT_SYNC_MAX_BYTES = _env_int("IMPORT_SYNC_MAX_MB", 2) * 1024 * 1024
     # The request limit leaves room for several files and the form around them.
@@ -127,8 +134,6 @@ class Config:
     # Several workers and servers (`flask check-config` refuses what cannot work with them).
     WEB_WORKERS = web_workers()
     APP_SERVERS = _env_int("TRACKER_SERVERS", 1)
-    # Where evidence and export files live: `local` (EVIDENCE_DIR, REPORTS_DIR) or `s3`.
-    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
 
 
 class DevelopmentConfig(Config):

@@ -2,13 +2,16 @@
 
 The database is chosen by TEST_DB: `sqlite` (default, a file in a temporary folder) or
 `postgres` (a throwaway cluster started here as a non-root user). The schema is created once
-per session and emptied after every test. No app context is held across requests: tests look at
+per session and emptied after every test. TEST_STORAGE=s3 keeps evidence and export files in a
+bucket of a local S3 server (moto, tests/support/s3server.py) instead of folders, each test
+under its own prefix. No app context is held across requests: tests look at
 the database in a short `with app.app_context():` between requests.
 """
 from __future__ import annotations
 
 import os
 import time
+import uuid
 
 import pytest
 from sqlalchemy import text
@@ -16,16 +19,19 @@ from sqlalchemy import text
 from config import TestConfig
 from tests.support.factories import make_user
 from tests.support.pgcluster import PostgresUnavailable, temporary_cluster
+from tests.support.s3server import CREDENTIALS, S3Unavailable, moto_server
 from tracker import create_app
 from tracker.extensions import db
 from tracker.i18n_catalogs import compile_all
 from tracker.models import Role, User
 
 TEST_DB = os.environ.get("TEST_DB", "sqlite")
+TEST_STORAGE = os.environ.get("TEST_STORAGE", "local")
+TEST_BUCKET = "tracker-test"
 
 
 def pytest_report_header(config):
-    return f"database: {TEST_DB}"
+    return f"database: {TEST_DB}, file store: {TEST_STORAGE}"
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +46,35 @@ def database_url(tmp_path_factory):
             pytest.skip(f"PostgreSQL not available, PostgreSQL suite SKIPPED: {error}")
     else:
         yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """The URL of a local S3 server with the bucket TEST_BUCKET, for the whole session."""
+    saved = {name: os.environ.get(name) for name in CREDENTIALS}
+    os.environ.update(CREDENTIALS)
+    try:
+        with moto_server() as url:
+            import boto3
+
+            boto3.client("s3", endpoint_url=url).create_bucket(Bucket=TEST_BUCKET)
+            yield url
+    except S3Unavailable as error:
+        if os.environ.get("REQUIRE_S3") == "1" or TEST_STORAGE == "s3":
+            raise
+        pytest.skip(f"no local S3 server (moto), S3 tests SKIPPED: {error}")
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def s3_settings(endpoint: str, prefix: str | None = None) -> dict:
+    """Config of an app keeping its files in the test bucket, under a prefix of its own."""
+    return {"STORAGE_BACKEND": "s3", "S3_BUCKET": TEST_BUCKET, "S3_ENDPOINT_URL": endpoint,
+            "S3_PREFIX": prefix or f"{uuid.uuid4().hex}/"}
 
 
 def make_config(database_url: str, **overrides):
@@ -63,9 +98,10 @@ def _schema(database_url):
 
 
 @pytest.fixture
-def app_config(database_url, tmp_path):
+def app_config(request, database_url, tmp_path):
     """Overrides for this test's app: tests may change it before using `app`."""
-    return make_config(database_url, EVIDENCE_DIR=str(tmp_path / "evidence"))
+    storage = s3_settings(request.getfixturevalue("s3_endpoint")) if TEST_STORAGE == "s3" else {}
+    return make_config(database_url, EVIDENCE_DIR=str(tmp_path / "evidence"), **storage)
 
 
 @pytest.fixture

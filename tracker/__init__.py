@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import api, errors, i18n, input_rules, navigation, ops, security, sessions, templating
+from tracker import api, errors, filestore, i18n, input_rules, navigation, ops, security, sessions, templating
 from tracker.database import engine_options, install_sqlite_pragmas
 from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
 from tracker.ops import requestlog
@@ -39,6 +39,7 @@ def create_app(config=None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     errors.register(app)
+    filestore.register(app)
     security.register(app)
     input_rules.register(app)
     i18n.register(app)

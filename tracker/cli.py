@@ -128,3 +128,6 @@ def audit_verify_command():
 def register(app: Flask) -> None:
     for command in (seed_reference_command, create_user_command, demo_users_command, demo_command, audit_group):
         app.cli.add_command(command)
+    from tracker import backup
+
+    backup.register(app)

@@ -49,7 +49,8 @@ def render_error(error: Exception):
     code = error.code or 500
     if code >= 500:
         db.session.rollback()
-    message = MESSAGES.get(code, error.description)
+    # A view's own message (error.data["message"], e.g. the file store's) before the status's.
+    message = (getattr(error, "data", None) or {}).get("message") or MESSAGES.get(code, error.description)
     if wants_json():
         response = jsonify(json_payload(error, code, message))
     else:

@@ -20,17 +20,22 @@ def _category_id() -> int:
     return category_id
 
 
+def new_incident(app, reporter_id: int, status: IncidentStatus = IncidentStatus.SUBMITTED,
+                 sensitive: bool = False) -> int:
+    with app.app_context():
+        facts = {"category_id": _category_id(), "occurred_at": datetime(2026, 11, 20, 5, tzinfo=timezone.utc),
+                 "detection_method": DetectionMethod.PATROL, "lat": 43.1, "lon": 131.4}
+        incident = create_incident(facts, [], db.session.get(User, reporter_id), status)
+        incident.sensitive = sensitive
+        db.session.commit()
+        return incident.id
+
+
 @pytest.fixture
 def make_incident(app):
     """make_incident(reporter_id, status=submitted, sensitive=False) -> incident id."""
 
     def make(reporter_id: int, status: IncidentStatus = IncidentStatus.SUBMITTED, sensitive: bool = False) -> int:
-        with app.app_context():
-            facts = {"category_id": _category_id(), "occurred_at": datetime(2026, 11, 20, 5, tzinfo=timezone.utc),
-                     "detection_method": DetectionMethod.PATROL, "lat": 43.1, "lon": 131.4}
-            incident = create_incident(facts, [], db.session.get(User, reporter_id), status)
-            incident.sensitive = sensitive
-            db.session.commit()
-            return incident.id
+        return new_incident(app, reporter_id, status, sensitive)
 
     return make

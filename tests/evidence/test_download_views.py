@@ -115,7 +115,7 @@ def test_a_file_lost_from_storage_is_404_and_logged(app, client, login_as, evide
 
     evidence_id = evidence_of(files.pdf(), "act.pdf")
     with app.app_context():
-        storage.path_of(db.session.get(Evidence, evidence_id).storage_key).unlink()
+        storage.store().delete(db.session.get(Evidence, evidence_id).storage_key)
     login_as(Role.COORDINATOR)
     before = audit_actions(app)
     assert files.fetch(client, f"/evidence/{evidence_id}").status_code == 404

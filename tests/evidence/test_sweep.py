@@ -1,7 +1,12 @@
-"""`flask evidence sweep`: files no incident took are removed once nobody can attach them."""
+"""`flask evidence sweep`: files no incident took are removed once nobody can attach them.
+
+Files are aged here by their modification time on disk, so these tests use the local store; the
+sweep of an S3 store is tested in tests/filestore."""
 import os
 import time
 from pathlib import Path
+
+import pytest
 
 from tests.evidence import files
 from tests.support.factories import make_user
@@ -10,6 +15,11 @@ from tracker.evidence.service import attach
 from tracker.evidence.uploads import accept_file
 from tracker.extensions import db
 from tracker.models import Incident, Role, User
+
+
+@pytest.fixture(autouse=True)
+def local_store(app_config):
+    app_config.STORAGE_BACKEND = "local"
 
 
 def age(path: Path, hours: float) -> None:
@@ -32,8 +42,8 @@ def test_sweep_removes_only_old_unattached_files(app, runner, make_incident):
         db.session.commit()
         abandoned = accept_file(files.upload(files.jpeg(color="#222"), "abandoned.jpg"), ranger)
         fresh = accept_file(files.upload(files.pdf(), "fresh.pdf"), ranger)
-        old = [storage.path_of(u.storage_key) for u in (kept, abandoned)]
-        old += [storage.thumbnail_path(u.storage_key) for u in (kept, abandoned)]
+        old = [storage.store().local_path(u.storage_key) for u in (kept, abandoned)]
+        old += [storage.store().local_path(storage.thumbnail_key(u.storage_key)) for u in (kept, abandoned)]
     for path in old:
         age(path, 72)
     interrupted = Path(app.config["EVIDENCE_DIR"]) / "tmp" / ".upload-x.part"
@@ -49,8 +59,8 @@ def test_a_file_staged_again_is_not_swept(app, runner):
     with app.test_request_context():
         ranger = make_user(Role.RANGER)
         first = accept_file(files.upload(files.jpeg(), "a.jpg"), ranger)
-        age(storage.path_of(first.storage_key), 72)
-        age(storage.thumbnail_path(first.storage_key), 72)
+        age(storage.store().local_path(first.storage_key), 72)
+        age(storage.store().local_path(storage.thumbnail_key(first.storage_key)), 72)
         accept_file(files.upload(files.jpeg(), "a again.jpg"), ranger)  # same bytes, now
     assert "Removed 0" in runner.invoke(args=["evidence", "sweep"]).output
     assert len(stored(app)) == 2
@@ -59,5 +69,5 @@ def test_a_file_staged_again_is_not_swept(app, runner):
 def test_the_age_never_goes_below_the_life_of_a_token(app, runner):
     with app.test_request_context():
         upload = accept_file(files.upload(files.pdf(), "a.pdf"), make_user(Role.RANGER))
-        age(storage.path_of(upload.storage_key), 12)
+        age(storage.store().local_path(upload.storage_key), 12)
     assert "Removed 0" in runner.invoke(args=["evidence", "sweep", "--hours", "1"]).output

@@ -72,5 +72,5 @@ def test_tokens_expire_after_a_day(app, ctx):
 
 def test_a_token_whose_file_is_gone_is_ignored(ctx):
     upload = accept_file(files.upload(files.pdf(), "a.pdf"), ctx)
-    storage.path_of(upload.storage_key).unlink()
+    storage.store().delete(upload.storage_key)
     assert load_pending([upload.token], ctx) == []

@@ -1,11 +1,10 @@
 """POST /incidents/<id>/evidence: who may add files, and what a partly bad upload leaves."""
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
 from tests.evidence import files
 from tests.support.factories import make_user
+from tests.support.stored import stored_names
 from tracker.audit.chain import verify_chain
 from tracker.extensions import db
 from tracker.models import AuditEvent, Evidence, IncidentStatus, Role
@@ -20,10 +19,6 @@ def evidence_rows(app):
     with app.app_context():
         return db.session.execute(select(Evidence.incident_id, Evidence.original_name, Evidence.content_type)
                                   .order_by(Evidence.id)).all()
-
-
-def stored_names(app):
-    return sorted(p.name for p in Path(app.config["EVIDENCE_DIR"]).rglob("*") if p.is_file())
 
 
 def reporter(app, unit="Unit A"):

@@ -64,8 +64,8 @@ def test_the_confirmation_imports_only_the_file_that_was_checked(app, client, ad
     assert client.post(checked.url + "/confirm", data={"sha256": "a" * 64}).status_code == 400
     with app.app_context():
         sha256 = re.search(r"SHA-256 ([0-9a-f]{64})", checked.page).group(1)
-        kept = jobs.folder() / f"import-{sha256}.upload"
-    kept.write_bytes(csv_file([row(1), row(2), row(3)]))  # changed on the server meanwhile
+        # changed on the server meanwhile
+        jobs.store().put_bytes(f"import-{sha256}.upload", csv_file([row(1), row(2), row(3)]))
 
     response = client.post(checked.url + "/confirm", data={"sha256": sha256}, follow_redirects=True)
 

@@ -89,10 +89,11 @@ def test_a_reachable_redis_passes(check, redis_server):
     assert code == 0, output
 
 
-def test_a_store_backend_without_its_store(check):
-    code, output = check(STORAGE_BACKEND="s3")
-    assert code == 1 and any("STORAGE_BACKEND='s3' but no such store is installed" in line
-                             for line in problems(output))
+def test_an_unknown_or_unreachable_store(check):
+    code, output = check(STORAGE_BACKEND="ftp")
+    assert code == 1 and any("STORAGE_BACKEND must be one of" in line for line in problems(output))
+    code, output = check(STORAGE_BACKEND="s3", S3_BUCKET="evidence", S3_ENDPOINT_URL=f"http://127.0.0.1:{free_port()}")
+    assert code == 1 and any("evidence store unreachable" in line for line in problems(output))
 
 
 def test_connection_pools_larger_than_postgresql_allows(check, database_url):

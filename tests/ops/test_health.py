@@ -23,6 +23,10 @@ def test_alive_but_not_ready_without_the_database(make_app):
     assert "127.0.0.1" not in ready.get_data(as_text=True)
 
 
-def test_the_store_branch_can_install_its_own_probe(app, client):
-    app.extensions["tracker.storage_probe"] = lambda: "bucket evidence unreachable"
-    assert client.get("/readyz").json["checks"]["storage"] == "unavailable"
+def test_a_store_that_cannot_be_written_is_not_ready(make_app, tmp_path):
+    """The store's own check: here the evidence folder would have to be made inside a file."""
+    (tmp_path / "a-file").write_text("not a folder")
+    client = make_app(EVIDENCE_DIR=str(tmp_path / "a-file" / "evidence")).test_client()
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.json["checks"]["storage"] == "unavailable"
+    assert "a-file" not in ready.get_data(as_text=True)

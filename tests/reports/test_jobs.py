@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import time
 
@@ -12,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.reports.helpers import export_events
+from tests.support import stored
 from tracker.models import Role
 from tracker.reports import jobs
 
@@ -124,35 +124,31 @@ def test_a_job_whose_process_died_is_reported_as_failed(app, client, login_as, r
         job = jobs.Job(id="z" * 22, owner_id=user_id, kind="xlsx", args={}, locale="en", filename="x.xlsx",
                        total=10, state="running")
         jobs.save(job)
-    status_file = reports_dir / ("z" * 22 + ".json")
-    data = json.loads(status_file.read_text())
+    status_key = "z" * 22 + ".json"
+    data = json.loads(stored.read(app, status_key, "exports"))
     data["updated_at"] -= jobs.STALE_SECONDS + 1
-    status_file.write_text(json.dumps(data))
+    stored.store(app, "exports").put_bytes(status_key, json.dumps(data).encode())
     assert client.get("/reports/jobs/" + "z" * 22 + "/status").get_json()["state"] == "failed"
     page = client.get("/reports/jobs/" + "z" * 22).get_data(as_text=True)
     assert "The file could not be built" in page
 
 
-def test_old_files_are_deleted(app, reports_dir):
+def test_old_files_are_deleted(app, reports_dir, monkeypatch):
     with app.app_context():
-        old, new = jobs.folder() / "old.xlsx", jobs.folder() / "new.xlsx"
-        old.write_bytes(b"x")
-        new.write_bytes(b"x")
-        day_ago = time.time() - 25 * 3600
-        os.utime(old, (day_ago, day_ago))
+        jobs.store().put_bytes("old.xlsx", b"x")
+        time.sleep(1.1)  # S3 keeps times to the second
+        jobs.store().put_bytes("new.xlsx", b"x")
+        times = {s.key: s.modified for s in jobs.store().listing()}
+        between = (times["old.xlsx"] + times["new.xlsx"]) / 2
+        monkeypatch.setattr(jobs.time, "time", lambda: between + app.config["REPORTS_KEEP_HOURS"] * 3600)
         jobs.cleanup()
-        assert not old.exists() and new.exists()
+    assert stored.stored_keys(app, "exports") == ["new.xlsx"]
 
 
 def test_starting_a_job_needs_the_csrf_token(app, client, login_as, small_limit):
     app.config["WTF_CSRF_ENABLED"] = True
     login_as(Role.MANAGER)
     assert client.post("/reports/jobs?kind=xlsx").status_code == 400
-    assert not list(jobs_folder(app).glob("*.json"))
-
-
-def jobs_folder(app):
-    with app.app_context():
-        return jobs.folder()
+    assert stored.stored_keys(app, "exports") == []
 
 

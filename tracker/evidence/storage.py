@@ -1,13 +1,15 @@
-"""Evidence files on disk, named by their SHA-256 (`<dir>/ab/cd/abcd….jpg`).
+"""Evidence files in the evidence store (tracker/filestore), named by their SHA-256
+(`ab/cd/abcd….jpg`, its thumbnail `ab/cd/abcd….thumb.jpg`).
 
 Naming by content stores the same bytes once however often they are uploaded, keeps every
-user-supplied name out of the file system, and lets anyone re-hash a file to show it is the one
-that was uploaded. Every file is written to a temporary file first and moved into place with
-`os.replace`, so a reader never sees half a file and a crash leaves no partial evidence.
+user-supplied name out of the store, and lets anyone re-hash a file to show it is the one that
+was uploaded. An upload is first copied to a temporary file on this machine (hashed as it comes),
+then stored whole: a reader never sees half a file and a crash leaves no partial evidence.
 """
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import tempfile
@@ -16,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterator
 
-from flask import current_app
 from PIL import Image
 
+from tracker import filestore
 from tracker.evidence.validation import FileKind
 
 CHUNK = 256 * 1024
@@ -39,23 +41,23 @@ class Received:
     sha256: str
 
 
-def root() -> Path:
-    return Path(current_app.config["EVIDENCE_DIR"])
+def store() -> filestore.FileStore:
+    return filestore.evidence()
 
 
 def key_for(sha256: str, kind: FileKind) -> str:
     return f"{sha256[:2]}/{sha256[2:4]}/{sha256}.{kind.extension}"
 
 
-def path_of(key: str) -> Path:
-    """The file of a storage key. Keys are made here from hashes; anything else is refused."""
+def checked(key: str) -> str:
+    """A storage key as made here from a hash; anything else is refused."""
     if not KEY.fullmatch(key):
         raise ValueError(f"not a storage key: {key!r}")
-    return root() / key
+    return key
 
 
-def thumbnail_path(key: str) -> Path:
-    return path_of(key).with_suffix(THUMBNAIL_SUFFIX)
+def thumbnail_key(key: str) -> str:
+    return checked(key).rsplit(".", 1)[0] + THUMBNAIL_SUFFIX
 
 
 @contextmanager
@@ -77,7 +79,7 @@ def receive(stream: IO[bytes], max_bytes: int) -> Received:
     """Copy `stream` to a temporary file, hashing as it goes; raises TooLarge (and keeps
     nothing) as soon as it passes `max_bytes`, without reading the rest."""
     digest, size = hashlib.sha256(), 0
-    with _temporary_file(root() / "tmp") as (out, path):
+    with _temporary_file(store().scratch) as (out, path):
         while chunk := stream.read(CHUNK):
             size += len(chunk)
             if size > max_bytes:
@@ -88,13 +90,11 @@ def receive(stream: IO[bytes], max_bytes: int) -> Received:
 
 
 def keep(received: Received, key: str) -> None:
-    """Move a received file to its place, unless the same bytes are stored already."""
-    final = path_of(key)
-    if final.exists():
-        os.utime(final)  # recently used: an orphan sweep must not take it now
+    """Store a received file, unless the same bytes are stored already."""
+    if store().exists(checked(key)):
+        store().touch(key)  # recently used: an orphan sweep must not take it now
         return
-    final.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(received.path, final)
+    store().put_file(key, received.path)
 
 
 def discard(received: Received) -> None:
@@ -102,16 +102,19 @@ def discard(received: Received) -> None:
 
 
 def write_thumbnail(image: Image.Image, key: str) -> None:
-    target = thumbnail_path(key)
-    if target.exists():
+    target = thumbnail_key(key)
+    if store().exists(target):
         return
-    with _temporary_file(target.parent) as (out, path):
-        image.save(out, "JPEG", quality=82, optimize=True)
-    try:
-        os.replace(path, target)
-    finally:
-        path.unlink(missing_ok=True)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=82, optimize=True)
+    store().put_bytes(target, out.getvalue())
+
+
+def remove(key: str) -> None:
+    """Delete a file and its thumbnail (an upload that failed half-way, or an orphan)."""
+    store().delete(thumbnail_key(key))
+    store().delete(key)
 
 
 def exists(key: str) -> bool:
-    return path_of(key).is_file()
+    return store().exists(checked(key))

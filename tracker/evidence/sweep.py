@@ -3,11 +3,13 @@
 Files are stored as soon as they are uploaded, before the incident form is saved. A ranger who
 abandons the form leaves photos behind that belong to no record and that nobody can open; once
 their tokens have expired (24 hours) nothing can attach them any more. Run this daily, e.g.
-from cron. A file is judged by its newest copy on disk (original or thumbnail), and storing the
-same bytes again refreshes it, so a file that is being staged right now is never taken.
+from cron (on one server only when they share an S3 store). A file is judged by its newest copy
+in the store (original or thumbnail), and storing the same bytes again refreshes it, so a file
+that is being staged right now is never taken.
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 
@@ -18,52 +20,64 @@ from sqlalchemy import select
 from tracker.evidence import storage
 from tracker.evidence.uploads import TOKEN_MAX_AGE
 from tracker.extensions import db
+from tracker.filestore import Stored
 from tracker.models import Evidence
 
 BATCH = 500
 
 
-def _group(path: Path) -> str:
+def _group(name: str) -> str:
     """Copies of one file (original, thumbnail) share the hash before the first dot; an
     unfinished write (`.part`) stands alone."""
-    return path.name if path.suffix == ".part" else path.name.split(".", 1)[0]
+    return name if name.endswith(".part") else name.rsplit("/", 1)[-1].split(".", 1)[0]
 
 
-def _unattached(paths: list[Path]) -> list[Path]:
-    """The paths whose SHA-256 no Evidence row has."""
-    by_hash: dict[str, list[Path]] = {}
-    for path in paths:
-        by_hash.setdefault(_group(path), []).append(path)
+def _unattached(keys: list[str]) -> list[str]:
+    """The keys whose SHA-256 no Evidence row has."""
+    by_hash: dict[str, list[str]] = {}
+    for key in keys:
+        by_hash.setdefault(_group(key), []).append(key)
     hashes, attached = list(by_hash), set()
     for start in range(0, len(hashes), BATCH):
         chunk = hashes[start:start + BATCH]
         attached.update(db.session.scalars(select(Evidence.sha256).where(Evidence.sha256.in_(chunk)).distinct()))
-    return [path for digest, group in by_hash.items() if digest not in attached for path in group]
+    return [key for digest, group in by_hash.items() if digest not in attached for key in group]
 
 
-def _old_groups(folder: Path, cutoff: float) -> list[Path]:
-    """Files in one folder whose every copy is older than `cutoff`."""
+def _old_groups(files: list[Stored], cutoff: float) -> list[str]:
+    """Keys of the files whose every copy is older than `cutoff`."""
     newest: dict[str, float] = {}
-    files = [p for p in folder.iterdir() if p.is_file()]
-    for path in files:
-        newest[_group(path)] = max(newest.get(_group(path), 0.0), path.stat().st_mtime)
-    return [p for p in files if newest[_group(p)] < cutoff]
+    for stored in files:
+        newest[_group(stored.key)] = max(newest.get(_group(stored.key), 0.0), stored.modified)
+    return [stored.key for stored in files if newest[_group(stored.key)] < cutoff]
+
+
+def _leftover_parts(folder: Path, cutoff: float) -> int:
+    """Temporary files of uploads that never finished (a killed worker), on this machine."""
+    removed = 0
+    for path in folder.glob("*.part") if folder.is_dir() else ():
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+    return removed
 
 
 def sweep(min_age_hours: float) -> int:
     """Delete files older than `min_age_hours` that no incident has; returns how many."""
     cutoff = time.time() - max(min_age_hours * 3600, TOKEN_MAX_AGE)
-    removed = 0
-    root = storage.root()
-    for folder in sorted(root.glob("[0-9a-f][0-9a-f]/[0-9a-f][0-9a-f]")) + [root / "tmp"]:
-        if not folder.is_dir():
-            continue
-        old = _old_groups(folder, cutoff)
-        leftovers = [p for p in old if p.suffix == ".part"]
-        for path in leftovers + _unattached([p for p in old if p.suffix != ".part"]):
-            path.unlink(missing_ok=True)
-            removed += 1
+    store = storage.store()
+    files = [stored for stored in store.listing() if storage.KEY.fullmatch(_original(stored.key))]
+    removed = _leftover_parts(store.scratch, cutoff)
+    for key in _unattached(_old_groups(files, cutoff)):
+        store.delete(key)
+        removed += 1
     return removed
+
+
+def _original(key: str) -> str:
+    """The key of the original file that `key` is a copy of (itself for an original)."""
+    return key.replace(storage.THUMBNAIL_SUFFIX, ".jpg") if key.endswith(storage.THUMBNAIL_SUFFIX) else key
 
 
 def register(bp: Blueprint) -> None:

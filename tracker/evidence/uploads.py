@@ -77,6 +77,7 @@ def accept_file(file: FileStorage, user: User) -> PendingUpload:
     except OSError:
         log.exception("could not receive an evidence file")
         raise storage_failed() from None
+    key = None
     try:
         kind = check_kind(received.path, received.size)
         key = storage.key_for(received.sha256, kind)
@@ -84,12 +85,25 @@ def accept_file(file: FileStorage, user: User) -> PendingUpload:
         storage.keep(received, key)
     except OSError:
         log.exception("could not store an evidence file")
+        _forget(key)
         raise storage_failed() from None
     finally:
         storage.discard(received)
     upload = PendingUpload("", display_name(file.filename), kind.content_type, received.size, received.sha256, key,
                            kind.is_image, facts.taken_at, facts.lat, facts.lon)
     return dataclasses.replace(upload, token=_sign(upload, user))
+
+
+def _forget(key: str | None) -> None:
+    """After a failed store: no thumbnail may stay behind without its file (an orphan nobody can
+    open). If the store cannot even delete, the sweep (sweep.py) takes it later."""
+    if key is None:
+        return
+    try:
+        if not storage.exists(key):
+            storage.remove(key)
+    except OSError:
+        log.warning("could not remove the thumbnail of a file that was not stored", exc_info=True)
 
 
 def accept_files(files: list[FileStorage], user: User) -> tuple[list[PendingUpload], list[str]]:
@@ -124,11 +138,20 @@ def _unsign(token: str, user: User) -> PendingUpload | None:
 
 def load_pending(tokens: list[str], user: User) -> list[PendingUpload]:
     """The uploads behind `tokens` that `user` made within the last 24 hours and that are still
-    stored, once each. Tampered, expired or foreign tokens are ignored: they prove nothing."""
+    stored, once each. Tampered, expired or foreign tokens are ignored: they prove nothing.
+    Raises Refused if the store cannot say whether they are there (the form must not be saved
+    as if they were not)."""
     uploads, seen = [], set()
     for token in tokens:
         upload = _unsign(token, user)
-        if upload is None or upload.sha256 in seen or not storage.exists(upload.storage_key):
+        if upload is None or upload.sha256 in seen:
+            continue
+        try:
+            stored = storage.exists(upload.storage_key)
+        except OSError:
+            log.exception("could not check a staged evidence file")
+            raise storage_failed() from None
+        if not stored:
             continue
         seen.add(upload.sha256)
         uploads.append(upload)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import io
 import logging
-from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from tracker import filestore
 from tracker.audit import chain
 from tracker.auth.decorators import login_required_any_role, role_required
 from tracker.database import writes_on_get
@@ -69,11 +69,21 @@ def _visible_evidence(evidence_id: int) -> Evidence:
     return evidence
 
 
-def _stored_file(path: Path) -> Path:
-    if not path.is_file():
-        log.error("evidence file missing from storage: %s", path)
+def _send_stored(key: str, **options):
+    """The stored file as a response; 404 (and an error in the log) if the store lost it."""
+    try:
+        return filestore.send(storage.store(), key, **options)
+    except FileNotFoundError:
+        log.error("evidence file missing from storage: %s", key)
         abort(404)
-    return path
+
+
+def _read_stored(key: str) -> bytes:
+    try:
+        return storage.store().read_bytes(key)
+    except FileNotFoundError:
+        log.error("evidence file missing from storage: %s", key)
+        abort(404)
 
 
 @bp.route("/evidence/<int:evidence_id>")
@@ -82,7 +92,10 @@ def _stored_file(path: Path) -> Path:
 def download(evidence_id: int):
     """The original file, as an attachment (never rendered by the browser), audited."""
     evidence = _visible_evidence(evidence_id)
-    path = _stored_file(storage.path_of(evidence.storage_key))
+    key = storage.checked(evidence.storage_key)
+    if not storage.exists(key):
+        log.error("evidence file missing from storage: %s", key)
+        abort(404)
     redacted = must_redact(current_user, evidence)
     if request.method != "HEAD":  # a client checking the link has not downloaded anything
         changes = {"name": evidence.original_name, "sha256": evidence.sha256}
@@ -90,9 +103,12 @@ def download(evidence_id: int):
             changes["metadata_removed"] = True
         chain.record("evidence_download", current_user, "evidence", evidence.id, evidence.incident_id, changes)
         db.session.commit()
-    source = io.BytesIO(without_metadata(path.read_bytes(), evidence.content_type)) if redacted else path
-    response = send_file(source, mimetype=evidence.content_type, as_attachment=True,
-                         download_name=evidence.original_name, conditional=False, etag=False)
+    options = {"mimetype": evidence.content_type, "as_attachment": True, "download_name": evidence.original_name,
+               "conditional": False, "etag": False}
+    if redacted:
+        response = send_file(io.BytesIO(without_metadata(_read_stored(key), evidence.content_type)), **options)
+    else:
+        response = _send_stored(key, **options)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     if redacted:
@@ -101,8 +117,7 @@ def download(evidence_id: int):
 
 
 def _thumbnail_response(key: str):
-    response = send_file(_stored_file(storage.thumbnail_path(key)), mimetype="image/jpeg",
-                         max_age=THUMBNAIL_MAX_AGE)
+    response = _send_stored(storage.thumbnail_key(key), mimetype="image/jpeg", max_age=THUMBNAIL_MAX_AGE)
     response.cache_control.public = False
     response.cache_control.private = True
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -146,7 +161,10 @@ def _staged_json(upload: PendingUpload) -> dict:
 @bp.route("/evidence/staged/<token>/thumbnail")
 @recorders
 def staged_thumbnail(token: str):
-    uploads = load_pending([token], current_user)
+    try:
+        uploads = load_pending([token], current_user)
+    except Refused:
+        abort(503)
     if not uploads or not uploads[0].has_thumbnail:
         abort(404)
     return _thumbnail_response(uploads[0].storage_key)

@@ -2,9 +2,10 @@
 
 The confirmation of an import names the SHA-256 of the file its dry run checked, and the import
 reads the kept file after checking that its bytes still have that hash: what is imported is
-exactly what was checked, never a second upload that might differ. Files live in the folder of
-the background jobs (REPORTS_DIR, tracker/reports/jobs.py) and are deleted with them after
-REPORTS_KEEP_HOURS.
+exactly what was checked, never a second upload that might differ. Files live in the store of
+the background jobs (tracker/reports/jobs.py), so with an S3 store the import may be confirmed
+through another app server than the one that checked it, and are deleted with them after
+REPORTS_KEEP_HOURS. They are read from a local copy (the stored file itself for the local store).
 """
 from __future__ import annotations
 
@@ -29,13 +30,13 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def kept_path(sha256: str) -> Path | None:
-    """Where the file of this hash is kept (None for something that is not a SHA-256)."""
-    return jobs.folder() / f"import-{sha256}.upload" if SHA256.fullmatch(sha256 or "") else None
+def kept_key(sha256: str) -> str | None:
+    """The key of the kept file of this hash (None for something that is not a SHA-256)."""
+    return f"import-{sha256}.upload" if SHA256.fullmatch(sha256 or "") else None
 
 
 def keep(stream: BinaryIO) -> tuple[Path, str, int]:
-    """Store an uploaded file by its SHA-256: (path, sha256, size)."""
+    """Store an uploaded file by its SHA-256: (a local copy's path, sha256, size)."""
     digest, size = hashlib.sha256(), 0
     partial = jobs.folder() / f"import-{secrets.token_urlsafe(12)}.partial"
     try:
@@ -45,16 +46,21 @@ def keep(stream: BinaryIO) -> tuple[Path, str, int]:
                 size += len(chunk)
                 out.write(chunk)
         sha256 = digest.hexdigest()
-        path = kept_path(sha256)
+        path = jobs.folder() / kept_key(sha256)
         os.replace(partial, path)
+        jobs.store().put_file(kept_key(sha256), path)
     finally:
         partial.unlink(missing_ok=True)
     return path, sha256, size
 
 
 def still_the_same(sha256: str) -> Path | None:
-    """The kept file, if it is still there with exactly these bytes."""
-    path = kept_path(sha256)
-    if path is None or not path.is_file() or sha256_of(path) != sha256:
+    """A local copy of the kept file, if it is still there with exactly these bytes."""
+    key = kept_key(sha256)
+    if key is None:
         return None
-    return path
+    try:
+        path = jobs.store().fetch(key, jobs.folder() / key)
+    except FileNotFoundError:
+        return None
+    return path if sha256_of(path) == sha256 else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -103,11 +103,7 @@ def status(job_id: str):
 @bp.route("/<job_id>/report.csv")
 @may_import
 def report(job_id: str):
-    job = _own_job(job_id)
-    path = jobs.file_path(job)
-    if job.state != "done" or not path.exists():
-        abort(404)
-    return send_file(path, mimetype="text/csv", as_attachment=True, download_name=job.filename, max_age=0)
+    return jobs.send(_own_job(job_id), mimetype="text/csv")
 
 
 @bp.route("/<job_id>/confirm", methods=["POST"])

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker.auth.decorators import role_required
 from tracker.evidence.service import attach
 from tracker.evidence.uploads import accept_files, load_pending
+from tracker.evidence.validation import Refused
 from tracker.extensions import db
 from tracker.incidents import services
 from tracker.incidents.blueprint import bp
@@ -52,8 +53,12 @@ def item_data(form: IncidentForm) -> list[services.ItemData]:
 def _stage_files(form: IncidentForm):
     """Files of this attempt, kept (as signed tokens) even when the form is refused."""
     form.split_pasted_pair()
-    pending = load_pending(request.form.getlist("pending_evidence"), current_user)
+    try:
+        pending, stage_errors = load_pending(request.form.getlist("pending_evidence"), current_user), []
+    except Refused as refusal:  # the store cannot be asked: the form is shown again, nothing saved
+        pending, stage_errors = [], [str(refusal.message)]
     accepted, errors = accept_files([f for f in (form.files.data or []) if f and f.filename], current_user)
+    errors = stage_errors + errors
     seen = {p.sha256 for p in pending}
     pending += [p for p in accepted if p.sha256 not in seen]
     return pending, errors

@@ -6,17 +6,10 @@ operator (never for the public: /readyz says only which service failed).
 """
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from flask import current_app
 from sqlalchemy import text
 
 from tracker.extensions import db, limiter
-
-# The store branch (S3) installs its own probe here: a callable taking no argument and returning
-# None or a problem, like the probes below. Without one, the local folders are checked.
-STORAGE_PROBE_KEY = "tracker.storage_probe"
 
 
 def database_problem() -> str | None:
@@ -46,25 +39,18 @@ def rate_limit_store_problem() -> str | None:
 
 
 def storage_problem() -> str | None:
-    """The evidence and export store: its own probe if one is installed, else whether the local
-    folders can be written."""
-    probe = current_app.extensions.get(STORAGE_PROBE_KEY)
-    if probe is not None:
-        return probe()
-    config = current_app.config
-    if config["STORAGE_BACKEND"] != "local":
-        return f"STORAGE_BACKEND={config['STORAGE_BACKEND']!r} but no such store is installed"
-    for name in ("EVIDENCE_DIR", "REPORTS_DIR"):
-        if not _writable(Path(config[name])):
-            return f"{name} {config[name]} cannot be written"
+    """The evidence and export stores (local folders or a bucket) can be written and read: each
+    store's own check (tracker/filestore), so /readyz and check-config ask what uploads will do."""
+    from tracker import filestore
+
+    for area in ("evidence", "exports"):
+        try:
+            filestore.for_app(current_app, area).check()
+        except RuntimeError as error:  # an unknown STORAGE_BACKEND
+            return str(error)
+        except OSError as error:
+            return f"{area} store unreachable: {_first_line(error)}"
     return None
-
-
-def _writable(path: Path) -> bool:
-    """The folder, or the nearest folder above it that the app would create it in, is writable."""
-    while not path.exists() and path != path.parent:
-        path = path.parent
-    return path.is_dir() and os.access(path, os.W_OK | os.X_OK)
 
 
 def _redacted(uri: str) -> str:

@@ -89,7 +89,8 @@ def _own_job(job_id: str) -> jobs.Job:
 @bp.route("/jobs/<job_id>")
 @may_export
 def job(job_id: str):
-    return render_template("reports/job.html", job=_own_job(job_id))
+    """The progress page; a failed job (or one whose worker was killed) offers to start again."""
+    return render_template("reports/job.html", job=_own_job(job_id), restart=ActionForm())
 
 
 @bp.route("/jobs/<job_id>/status")
@@ -106,9 +107,6 @@ def job_status(job_id: str):
 @recent_login_required
 def job_file(job_id: str):
     job = _own_job(job_id)
-    path = jobs.file_path(job)
-    if job.state != "done" or not path.exists():
-        abort(404)
+    response = jobs.send(job, mimetype=_built(job.kind).mimetype)
     audit_log.info("export-job-download user=%r kind=%s job=%s", current_user.username, job.kind, job.id)
-    return send_file(path, mimetype=_built(job.kind).mimetype, as_attachment=True, download_name=job.filename,
-                     max_age=0)
+    return response

@@ -37,6 +37,8 @@
       download.focus();
     } else if (status.state === "failed") {
       refresh.hidden = true;
+      var restart = document.getElementById("job-restart");
+      if (restart) restart.hidden = false;
     }
     return status.state === "done" || status.state === "failed";
   }
