@@ -183,15 +183,17 @@ def free_port() -> int:
 
 class Gunicorn:
     """gunicorn serving the app on 127.0.0.1, as an operator runs it (`workers` processes of
-    `threads` threads each); `peak_rss_mb()` reads the workers' high-water marks."""
+    `threads` threads each); `peak_rss_mb()` reads the workers' high-water marks. By default it
+    serves wsgi_app() above; `app="wsgi:app"` serves the app as deployed (configured by `env`)."""
 
-    def __init__(self, database_url: str, workers: int = 1, threads: int = 4, timeout: int = 600, **env):
+    def __init__(self, database_url: str, workers: int = 1, threads: int = 4, timeout: int = 600,
+                 app: str = "bench.common:wsgi_app()", **env):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         command = [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "--threads", str(threads),
                    "-b", f"127.0.0.1:{self.port}", "--timeout", str(timeout), "--chdir", str(ROOT),
-                   "--log-level", "warning", "bench.common:wsgi_app()"]
-        environment = {**os.environ, "BENCH_DATABASE_URL": database_url, **env}
+                   "--log-level", "warning", app]
+        environment = {**os.environ, "BENCH_DATABASE_URL": database_url, "DATABASE_URL": database_url, **env}
         self.process = subprocess.Popen(command, env=environment)
         self._wait_ready()
 
