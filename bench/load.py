@@ -131,9 +131,13 @@ def run_locust(base_urls: list[str], config: dict, args, out: Path) -> Path:
     config_path.write_text(json.dumps({**config, "base_urls": base_urls}))
     users = sum(config["users"].values())
     env = {**os.environ, "BENCH_LOAD_CONFIG": str(config_path), "BENCH_LOAD_ACKS": str(acks)}
-    subprocess.run([str(LOCUST), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users),
-                    "-r", str(users), "-t", f"{args.seconds}s", "--stop-timeout", "120", "--csv", str(out / "run"),
-                    "--only-summary", "--loglevel", "WARNING"], env=env, cwd=out, stdout=subprocess.DEVNULL)
+    with open(out / "locust.log", "w") as log:
+        subprocess.run([str(LOCUST), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users),
+                        "-r", str(users), "-t", f"{args.seconds}s", "--stop-timeout", "120", "--csv",
+                        str(out / "run"), "--only-summary", "--loglevel", "WARNING"],
+                       env=env, cwd=out, stdout=log, stderr=subprocess.STDOUT)
+    if not (out / "run_stats.csv").exists():
+        raise SystemExit(f"locust did not finish: see {out / 'locust.log'}")
     return acks
 
 
