@@ -192,6 +192,9 @@ class Gunicorn:
         self.base_url = f"http://127.0.0.1:{self.port}"
         command = [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "--threads", str(threads),
                    "-b", f"127.0.0.1:{self.port}", "--timeout", str(timeout), "--chdir", str(ROOT),
+                   # Idle keep-alive connections outlive a client's pause between requests (gunicorn's
+                   # 2 s default closed them while a client, 1-3 s later, was sending: connection reset).
+                   "--keep-alive", "75",
                    "--log-level", "warning", app]
         environment = {**os.environ, "BENCH_DATABASE_URL": database_url, "DATABASE_URL": database_url, **env}
         self.process = subprocess.Popen(command, env=environment)
