@@ -33,11 +33,13 @@ def _sql_function(kind: str) -> str:
     return f"export_{kind}"
 
 
+def _null_safe(fmt):
+    return lambda value: None if value is None else fmt(value)
+
+
 def _register_formats(dbapi_connection) -> None:
     for kind in PYTHON_FORMATS:
-        fmt = TEXT_FORMATS[kind]
-        dbapi_connection.create_function(_sql_function(kind), 1, lambda value, fmt=fmt: None if value is None
-                                         else fmt(value), deterministic=True)
+        dbapi_connection.create_function(_sql_function(kind), 1, _null_safe(TEXT_FORMATS[kind]), deterministic=True)
 
 
 def _iso_utc(stored):
