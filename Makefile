@@ -5,7 +5,8 @@ FLASK   := TRACKER_ENV=development $(VENV)/bin/flask --app wsgi
 PYTEST  := $(PY) -m pytest
 DEMO_INCIDENTS ?= 2000
 
-.PHONY: run test lint test-sqlite test-postgres test-s3 test-browser translations i18n-update bench clean moto
+.PHONY: run test lint test-sqlite test-postgres test-s3 test-browser translations i18n-update bench clean moto \
+	bench-load-venv
 
 $(VENV)/.installed: requirements.txt
 	@test -d $(VENV) || python3 -m venv $(VENV)
@@ -65,5 +66,12 @@ test-browser: $(VENV)/.installed translations
 	@echo "=== Browser suite (Chromium) ==="
 	$(PYTEST) tests/e2e
 
+# The load benchmark's locust, in its own virtualenv (it pins its own Flask); not part of `make test`.
+bench-load-venv: .venv-locust/.installed
+.venv-locust/.installed: bench/requirements-load.txt
+	@test -d .venv-locust || python3 -m venv .venv-locust
+	.venv-locust/bin/pip install --quiet --disable-pip-version-check -r bench/requirements-load.txt
+	@touch $@
+
 clean:
-	rm -rf $(VENV) .venv-moto .pytest_cache test-artifacts
+	rm -rf $(VENV) .venv-moto .venv-locust .pytest_cache test-artifacts

@@ -28,7 +28,9 @@ threads = web_threads()
 worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 300))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
-keepalive = 5
+# Idle keep-alive connections stay open this long: longer than a client's pause between requests
+# (2 s reset clients mid-request under load, bench/load.py) and than a proxy's idle timeout.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 75))
 preload_app = False
 # A worker restarts after this many requests (with jitter, so they do not all restart at once):
 # bounds slow memory growth without a visible pause.

@@ -5,8 +5,8 @@ the same keyset (and of OFFSET) measured in the same run.
     .venv/bin/python bench/api.py --incidents 1000000 [--db sqlite|postgres|both] [--repeat 40]
 
 It works on copies of the demo databases of bench/common.py (built there if missing), kept in
-BENCH_SCRATCH (default /tmp/tracker-bench-api) and migrated to the current revision: the shared
-databases stay at the revision that built them. The app is served by werkzeug on 127.0.0.1 and
+BENCH_SCRATCH (default /tmp/tracker-bench-api) and migrated to the current revision (the tokens
+and users it makes stay out of the shared databases). The app is served by werkzeug on 127.0.0.1 and
 called with http.client (one keep-alive connection), as a sync script would call it.
 """
 from __future__ import annotations
@@ -24,23 +24,23 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from common import DATA, SETTINGS, make_app, median, p95, postgres_bindir, postgres_database, sqlite_database, timings
+from common import (
+    DATA,
+    SETTINGS,
+    deep_rows,
+    make_app,
+    median,
+    migrated,
+    p95,
+    postgres_bindir,
+    postgres_database,
+    sqlite_database,
+    timings,
+)
 
-DEPTH = 500_000  # rows before the deep page (page 10,001 at 50 a page), or half of a smaller database
 LIMIT = 50
 SCRATCH = Path(os.environ.get("BENCH_SCRATCH", "/tmp/tracker-bench-api"))
 RUN_AS_POSTGRES = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-
-
-def migrated(url: str) -> None:
-    from flask_migrate import upgrade
-
-    from tracker.extensions import db
-
-    app = make_app(url)
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
 
 
 def sqlite_copy(count: int) -> str:
@@ -204,7 +204,7 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--repeat", type=int, default=40)
     args = parser.parse_args()
-    depth = min(DEPTH, args.incidents // 2)
+    depth = deep_rows(args.incidents)
     if args.db in ("sqlite", "both"):
         measure(sqlite_copy(args.incidents), f"SQLite, {args.incidents:,} incidents", args.repeat, depth)
     if args.db in ("postgres", "both"):

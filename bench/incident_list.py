@@ -9,12 +9,10 @@ import argparse
 import contextlib
 import time
 
-from common import make_app, median, p95, postgres_database, sqlite_database, timings
-
-DEPTH = 500_000  # rows before the deep page (page 10,000 at 50 a page)
+from common import deep_rows, make_app, median, p95, postgres_database, sqlite_database, timings
 
 
-def measure(url: str, label: str, repeat: int) -> None:
+def measure(url: str, label: str, repeat: int, depth: int) -> None:
     from sqlalchemy import select
 
     from tests.support.factories import make_user
@@ -30,7 +28,7 @@ def measure(url: str, label: str, repeat: int) -> None:
         token = user.session_token
         deep = db.session.execute(select(Incident.occurred_at, Incident.id)
                                   .order_by(Incident.occurred_at.desc(), Incident.id.desc())
-                                  .offset(DEPTH).limit(1)).one()
+                                  .offset(depth - 1).limit(1)).one()
         cursor = encode_cursor(deep.occurred_at, deep.id, "next")
         filters = IncidentFilters()
         first = timings(lambda: keyset_page(filters, user, None, 50), repeat)
@@ -43,18 +41,18 @@ def measure(url: str, label: str, repeat: int) -> None:
         value = deep.occurred_at if db.engine.dialect.name != "sqlite" else str(deep.occurred_at)
         raw_keyset = timings(lambda: (cur.execute(keyset_sql, (value, deep.id)), cur.fetchall()), repeat)
         raw_offset = timings(lambda: (cur.execute(
-            f"SELECT id, ref, occurred_at FROM incidents ORDER BY occurred_at DESC, id DESC LIMIT 51 OFFSET {DEPTH}"),
+            f"SELECT id, ref, occurred_at FROM incidents ORDER BY occurred_at DESC, id DESC LIMIT 51 OFFSET {depth}"),
             cur.fetchall()), max(3, repeat // 4))
         raw_conn.close()
     client = app.test_client()
     with client.session_transaction() as session:
         session.update({"_user_id": token, "_fresh": True, "login_at": time.time()})
     http_first = timings(lambda: client.get("/incidents").close(), repeat)
-    http_deep = timings(lambda: client.get(f"/incidents?cursor={cursor}&page=10001").close(), repeat)
+    http_deep = timings(lambda: client.get(f"/incidents?cursor={cursor}&page={depth // 50 + 1}").close(), repeat)
     with app.app_context():
         db.engine.dispose()
-    rows = [("keyset page 1 (app query)", first), (f"keyset after {DEPTH:,} rows (app query)", deep_page),
-            ("raw SQL keyset, same deep page", raw_keyset), (f"raw SQL OFFSET {DEPTH:,}", raw_offset),
+    rows = [("keyset page 1 (app query)", first), (f"keyset after {depth:,} rows (app query)", deep_page),
+            ("raw SQL keyset, same deep page", raw_keyset), (f"raw SQL OFFSET {depth:,}", raw_offset),
             ("HTTP /incidents page 1 (with count)", http_first), ("HTTP /incidents deep page (with count)", http_deep)]
     print(f"\n{label}")
     print(f"{'':46} {'median ms':>10} {'p95 ms':>8}")
@@ -69,12 +67,13 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
+    depth = deep_rows(args.incidents)
     if args.db in ("sqlite", "both"):
-        measure(sqlite_database(args.incidents), f"SQLite, {args.incidents:,} incidents", args.repeat)
+        measure(sqlite_database(args.incidents), f"SQLite, {args.incidents:,} incidents", args.repeat, depth)
     if args.db in ("postgres", "both"):
         with contextlib.ExitStack() as stack:
             url = stack.enter_context(postgres_database(args.incidents))
-            measure(url, f"PostgreSQL, {args.incidents:,} incidents", args.repeat)
+            measure(url, f"PostgreSQL, {args.incidents:,} incidents", args.repeat, depth)
 
 
 if __name__ == "__main__":

@@ -3,9 +3,10 @@ that survives any language and never runs as a formula, and an audit event per d
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from tests.reports.helpers import csv_header, documented_columns, export_events, read_csv
 from tracker.audit.chain import verify_chain
@@ -13,7 +14,7 @@ from tracker.extensions import db
 from tracker.incidents.demo import generate
 from tracker.incidents.filters import IncidentFilters
 from tracker.incidents.queries import count_incidents
-from tracker.models import Product, Role, User
+from tracker.models import Incident, IncidentItem, Product, Role, User
 from tracker.reports.columns import CSV_HEADER
 
 
@@ -99,6 +100,29 @@ def test_formula_injection_is_neutralised(client, login_as, dataset):
     assert skin["item_notes"] == "'=HYPERLINK(\"http://evil\")"
     for row in rows:
         assert not any(value[:1] in ("=", "+", "-", "@", "\t", "\r") for value in row.values()), row
+
+
+def test_cells_read_as_the_values_were_stored(app, client, login_as, dataset):
+    """Whichever database writes the lines: full-precision positions (a ranger's degrees, minutes
+    and seconds), money with its cents, quantities without trailing zeros, and text with quotes,
+    commas and line breaks come back as stored."""
+    with app.app_context():
+        db.session.execute(update(Incident).where(Incident.ref == dataset.refs["logs"]).values(
+            lat=43.17527777777778, lon=131.91694444444445, estimated_value=Decimal("1234.50"),
+            description='He said "stop", then,\nran', penalty=""))
+        db.session.execute(update(IncidentItem).where(IncidentItem.incident_id == select(Incident.id).where(
+            Incident.ref == dataset.refs["logs"]).scalar_subquery()).values(quantity=Decimal("0.125")))
+        db.session.commit()
+    login_as(Role.MANAGER, exact_location_grant=True)
+    rows = read_csv(client.get("/reports/incidents.csv").data)
+    logs = next(r for r in rows if r["incident_ref"] == dataset.refs["logs"])
+    assert (logs["lat"], logs["lon"]) == ("43.17527777777778", "131.91694444444445")
+    assert (logs["estimated_value"], logs["quantity"]) == ("1234.50", "0.125")
+    assert logs["description"] == 'He said "stop", then,\nran'
+    assert logs["penalty"] == ""
+    tiger = next(r for r in rows if r["incident_ref"] == dataset.refs["tiger"])
+    assert (tiger["estimated_value"], tiger["occurred_at_utc"], tiger["occurred_date"]) == (
+        "150000.00", "2025-03-14T23:30:00Z", "2025-03-15")
 
 
 def test_byte_order_mark_on_request(client, login_as, dataset):

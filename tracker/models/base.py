@@ -46,7 +46,7 @@ class LocalizedNameMixin:
     @property
     def name(self) -> str:
         """The name in the page's language; the English one where that name is empty (its SQL
-        twin is `_name` in tracker/reports/exports/pgcopy.py)."""
+        twin is `localised_name` in tracker/reports/exports/sqltext.py)."""
         locale = str(get_locale() or "en")[:2]
         return getattr(self, f"name_{locale}", None) or self.name_en
 

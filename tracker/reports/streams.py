@@ -17,16 +17,16 @@ from tracker.reports.describe import coordinate_policy
 from tracker.reports.exports import Tally, csvfile
 from tracker.reports.exports.geojson import geojson_chunks
 from tracker.reports.exports.pgcopy import postgres_csv
+from tracker.reports.exports.sqlitecsv import sqlite_csv
 from tracker.reports.rows import RecordBuilder, records
 
 CITES_TEXT = formatters(CITES_COLUMNS)
 
 
 def incidents_csv(f: IncidentFilters, user: User, tally: Tally, bom: bool = False) -> Iterator[bytes]:
-    """Written by PostgreSQL's COPY there, by Python on SQLite (same cells, tested on both)."""
-    if db.engine.dialect.name == "postgresql":
-        return postgres_csv(f, user, str(get_locale() or "en")[:2], tally, csvfile.csv_header(bom))
-    return csvfile.incidents_csv(records(f, user, RecordBuilder(spreadsheet=True)), tally, bom)
+    """Written by the database: PostgreSQL's COPY, SQLite's lines (same cells, tested on both)."""
+    write = postgres_csv if db.engine.dialect.name == "postgresql" else sqlite_csv
+    return write(f, user, str(get_locale() or "en")[:2], tally, csvfile.csv_header(bom))
 
 
 def incidents_csv_for_excel(f: IncidentFilters, user: User, tally: Tally) -> Iterator[bytes]:

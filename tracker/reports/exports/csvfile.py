@@ -7,17 +7,16 @@ import csv
 import io
 from typing import Iterable, Iterator
 
-from tracker.reports.columns import CSV_HEADER, INCIDENT_COLUMNS, ITEM_COLUMNS, formatted, formatters
-from tracker.reports.exports import Tally
+from tracker.reports.columns import CSV_HEADER
 
 CHUNK = 64 * 1024
 LINE_END = "\n"  # as PostgreSQL's COPY writes it (exports/pgcopy.py)
 
 
-def _writer(buffer: io.StringIO, end: str = LINE_END):
+def _writer(buffer: io.StringIO):
     """Every text cell in quotes: with LF line ends a lone CR would otherwise stay unquoted, and
     a reader that breaks lines at CR would see a row the data never had."""
-    return csv.writer(buffer, lineterminator=end, quoting=csv.QUOTE_NONNUMERIC)
+    return csv.writer(buffer, lineterminator=LINE_END, quoting=csv.QUOTE_NONNUMERIC)
 
 
 def _drain(buffer: io.StringIO) -> str:
@@ -46,39 +45,6 @@ def csv_chunks(header: list[str], rows: Iterable[list], bom: bool = False) -> It
     writer = _writer(buffer)
     for row in rows:
         writer.writerow(row)
-        if buffer.tell() > CHUNK:
-            yield _drain(buffer).encode("utf-8")
-    yield _drain(buffer).encode("utf-8")
-
-
-def incidents_csv(records, tally: Tally, bom: bool = False) -> Iterator[bytes]:
-    """One row per item with its incident's columns repeated; an incident without items gives one
-    row with empty item columns.
-
-    An incident's columns are quoted once into a text fragment (ending in a comma) that every
-    row of its items starts with: the CSV writer is the costliest step per row.
-    """
-    incident_fmt = formatters(INCIDENT_COLUMNS)
-    (quantity_at, quantity_fmt), = formatters(ITEM_COLUMNS)
-    no_item = [""] * len(ITEM_COLUMNS)
-    yield csv_header(bom)
-    buffer, head_buffer = io.StringIO(), io.StringIO()
-    writer, head_writer = _writer(buffer), _writer(head_buffer, end=",")
-    last, head = None, ""
-    for incident, item in records:
-        if incident is not last:
-            head_writer.writerow(formatted(incident, incident_fmt))
-            last, head = incident, _drain(head_buffer)
-            tally.incidents += 1
-        buffer.write(head)
-        if item is None:
-            writer.writerow(no_item)
-        else:
-            item = item.copy()
-            item[quantity_at] = quantity_fmt(item[quantity_at])
-            writer.writerow(item)
-            tally.items += 1
-        tally.rows += 1
         if buffer.tell() > CHUNK:
             yield _drain(buffer).encode("utf-8")
     yield _drain(buffer).encode("utf-8")

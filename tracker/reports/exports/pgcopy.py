@@ -2,9 +2,9 @@
 statement whose columns are the CSV's cells as text, streamed through as it arrives.
 
 Formatting a row in Python costs more than PostgreSQL takes to produce it (COPY dumps about four
-times as many rows a second as any Python loop over a cursor), so on PostgreSQL the SQL twins of
-`RecordBuilder` and `incidents_csv` below do the work; on SQLite, which has no COPY, Python does.
-The tests run on both databases and expect the same cells.
+times as many rows a second as any Python loop over a cursor), so the cells are SQL text made from
+the declared columns (sqltext.py); SQLite writes its lines the same way (sqlitecsv.py). The tests
+run on both databases and expect the same cells.
 
 A COPY is not a cursor, so the planner would sort the whole export before sending its first row
 (3.5 s at a million incidents). Disabling sorts and hash and merge joins for this one transaction
@@ -15,33 +15,20 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sqlalchemy import DateTime, Numeric, String, case, cast, func, literal, select
+from sqlalchemy import DateTime, Numeric, String, cast, func
 
 from tracker.extensions import db
 from tracker.incidents.filters import IncidentFilters
 from tracker.models import User
-from tracker.reports.columns import FORMULA_TRIGGERS, INCIDENT_COLUMNS, ITEM_COLUMNS, Column
+from tracker.reports.columns import Column
 from tracker.reports.exports import Tally
-from tracker.reports.rows import export_stmt
+from tracker.reports.exports.sqltext import COLUMNS, cells, neutralised, text_statement
 
 CHUNK = 64 * 1024
 # ISO dates whatever the server's DateStyle; the plan that streams (see above); and no JIT, whose
 # compiling of the ~40 expressions would hold back the first rows by half a second.
 SETTINGS = ("SET LOCAL DateStyle = 'ISO, YMD'", "SET LOCAL enable_sort = off", "SET LOCAL enable_hashjoin = off",
             "SET LOCAL enable_mergejoin = off", "SET LOCAL jit = off")
-TRIGGER_CODES = [ord(c) for c in FORMULA_TRIGGERS]
-COLUMNS = INCIDENT_COLUMNS + ITEM_COLUMNS
-
-
-def _clean(text):
-    """SQL twin of columns.neutralise (ascii() of the first character: cheaper than a substring)."""
-    return case((func.ascii(text).in_(TRIGGER_CODES), literal("'") + text), else_=text)
-
-
-def _name(model, locale: str):
-    """SQL twin of LocalizedNameMixin.name."""
-    column = getattr(model, f"name_{locale}", None)
-    return model.name_en if column is None or locale == "en" else func.coalesce(func.nullif(column, ""), model.name_en)
 
 
 def _iso_utc(instant):
@@ -50,44 +37,21 @@ def _iso_utc(instant):
     return func.replace(cast(func.date_trunc("second", utc), String), " ", "T") + "Z"
 
 
-# SQL twins of columns.TEXT_FORMATS and of the neutralising of text (kinds not listed: as they are).
-KIND_TEXT = {"datetime": _iso_utc, "text": _clean, "money": lambda value: cast(value, Numeric(14, 2)),
+# SQL twins of columns.TEXT_FORMATS and of the neutralising of text (kinds not listed: as they
+# are; COPY writes floats as their shortest exact text, as columns.plain_float does).
+KIND_TEXT = {"datetime": _iso_utc, "text": neutralised, "money": lambda value: cast(value, Numeric(14, 2)),
              "quantity": lambda value: func.trim_scale(cast(value, Numeric(14, 3)))}
 
 
-def _references(locale: str) -> dict:
-    """Per reference table, a subquery of the values the columns name, already localised and
-    neutralised: done once per reference row rather than once per exported row."""
-    wanted: dict[type, list[Column]] = {}
-    for column in COLUMNS:
-        if column.ref:
-            wanted.setdefault(column.ref.model, []).append(column)
-
-    def value(column: Column):
-        model, attribute = column.ref.model, column.ref.attribute
-        text = _name(model, locale) if attribute == "name" else getattr(model, attribute)
-        return (_clean(text) if column.kind == "text" else text).label(column.name)
-
-    return {model: select(model.id, *(value(c) for c in columns)).subquery()
-            for model, columns in wanted.items()}
+def _as_text(column: Column, value):
+    return KIND_TEXT.get(column.kind, lambda same: same)(value)
 
 
 def copy_statement(f: IncidentFilters, user: User, locale: str):
     """The CSV's cells as text, in the declared order, over export_stmt's rows."""
-    references = _references(locale)
-    keys = {}
-    cells = []
-    for column in COLUMNS:
-        if column.ref:
-            keys[column.ref.model] = column.ref.key
-            cell = references[column.ref.model].c[column.name]
-        else:
-            cell = KIND_TEXT.get(column.kind, lambda value: value)(column.sql(user))
-        cells.append(cell.label(column.name))
-    stmt = export_stmt(f, user, cells)
-    for model, subquery in references.items():
-        stmt = stmt.outerjoin(subquery, subquery.c.id == keys[model])
-    return stmt
+    columns, joins = cells(user, locale, _as_text)
+    labelled = [cell.label(column.name) for cell, column in zip(columns, COLUMNS, strict=True)]
+    return text_statement(f, user, labelled, joins)
 
 
 def postgres_csv(f: IncidentFilters, user: User, locale: str, tally: Tally, header: bytes) -> Iterator[bytes]:

@@ -1,0 +1,228 @@
+"""Mixed load on N demo incidents, bounded in time: rangers submitting incidents with a photo,
+coordinators browsing the list and dashboards and verifying, managers exporting CSV and XLSX.
+
+    .venv/bin/python bench/load.py [--incidents 1000000] [--db sqlite|postgres] [--seconds 60]
+                                   [--servers 1] [--workers 1] [--threads 8]
+                                   [--rangers 20] [--coordinators 5] [--managers 2]
+    .venv/bin/python bench/load.py --url http://a:8000 --url http://b:8000 --database-url URL
+
+The first form serves a copy of the demo database of bench/common.py (SQLite: a copied file,
+PostgreSQL: the benchmarks' cluster) with gunicorn as deployed (`wsgi:app`, production settings),
+`--servers` gunicorn processes on their own ports, sharing the evidence and export folders. The
+second runs against servers already running (several base URLs: the users are spread over them
+in turn) whose database is `--database-url`: the accounts are made there.
+
+locust runs headless from its own virtualenv (.venv-locust/, `make bench-load-venv`), with the
+users of bench/locustfile.py. Afterwards this prints p50, p95 and p99 per request type and the
+error count, and looks up every acknowledged submission in the database: each incident must be
+stored exactly once, with its photo exactly once. Targets: 0 errors, 0 lost or duplicated,
+submit and dashboard p95 <= 500 ms, CSV first byte <= 1 s.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import csv
+import io
+import json
+import os
+import secrets
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from common import DATA, ROOT, Gunicorn, make_app, postgres_database, sqlite_database
+
+LOCUST = ROOT / ".venv-locust" / "bin" / "locust"
+SCRATCH = Path(os.environ.get("BENCH_SCRATCH", "/tmp/tracker-bench-load"))
+TARGETS_MS = {"submit incident": 500, "dashboard overview": 500, "dashboard (category)": 500,
+              "CSV export (first byte)": 1000}
+
+
+def photo() -> bytes:
+    """A 1024x768 JPEG (about 100 KB), as a phone's reduced photo."""
+    from PIL import Image
+
+    image = Image.effect_noise((1024, 768), 40).convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=70)
+    return buffer.getvalue()
+
+
+def accounts(url: str, counts: dict[str, int]) -> dict:
+    """Accounts for the run (made or reset), the rangers' API tokens, reference codes."""
+    from sqlalchemy import select
+
+    from tracker.auth.passwords import hash_password
+    from tracker.auth.tokens import issue
+    from tracker.extensions import db
+    from tracker.models import Category, Product, Role, User
+
+    app = make_app(url)
+    password = secrets.token_urlsafe(16)
+    result: dict[str, list] = {}
+    with app.app_context():
+        for kind, count in counts.items():
+            result[kind] = []
+            for n in range(1, count + 1):
+                username = f"load-{kind}-{n}"
+                user = db.session.scalar(select(User).where(User.username == username))
+                if user is None:
+                    user = User(username=username, display_name=f"Load {kind} {n}", role=Role(kind),
+                                unit="Load test unit" if kind != "manager" else None, password_hash="")
+                    db.session.add(user)
+                user.password_hash, user.active = hash_password(password), True
+                db.session.flush()
+                account = {"username": username, "password": password}
+                if kind == "ranger":
+                    account["token"] = issue(user, "load test", timedelta(hours=2)).secret
+                result[kind].append(account)
+        config = {"accounts": result, "categories": list(db.session.scalars(select(Category.slug))),
+                  "products": list(db.session.scalars(select(Product.id).where(Product.default_unit == "pcs")))}
+        db.session.commit()
+        db.engine.dispose()
+    return config
+
+
+def sqlite_copy(count: int) -> str:
+    """A fresh copy of the demo database, so that the run's incidents stay out of it."""
+    source = Path(sqlite_database(count).removeprefix("sqlite:///"))
+    target = SCRATCH / source.name
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    for stale in SCRATCH.glob(source.name + "*"):
+        stale.unlink()
+    print(f"Copying {source} ...", file=sys.stderr)
+    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return f"sqlite:///{target}"
+
+
+@contextlib.contextmanager
+def served(args) -> tuple[list[str], str]:
+    """(base URLs, database URL): the servers given, or gunicorn processes started here."""
+    if args.url:
+        yield args.url, args.database_url
+        return
+    with contextlib.ExitStack() as stack:
+        if args.db == "sqlite":
+            url = sqlite_copy(args.incidents)
+        else:
+            url = stack.enter_context(postgres_database(args.incidents))
+        files = Path(tempfile.mkdtemp(prefix="tracker-load-"))
+        stack.callback(shutil.rmtree, files, ignore_errors=True)
+        env = {"TRACKER_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "SESSION_COOKIE_SECURE": "0",
+               "EVIDENCE_DIR": str(files / "evidence"), "REPORTS_DIR": str(files / "exports"),
+               "LOG_LEVEL": "WARNING", "TRACKER_INSTANCE": str(files)}
+        servers = [stack.enter_context(Gunicorn(url, args.workers, args.threads, app="wsgi:app", **env))
+                   for _ in range(args.servers)]
+        yield [server.base_url for server in servers], url
+
+
+def run_locust(base_urls: list[str], config: dict, args, out: Path) -> Path:
+    if not LOCUST.exists():
+        raise SystemExit(f"{LOCUST} is missing: make bench-load-venv (python3 -m venv .venv-locust && "
+                         ".venv-locust/bin/pip install -r bench/requirements-load.txt)")
+    config_path, acks = out / "config.json", out / "acks.jsonl"
+    config_path.write_text(json.dumps({**config, "base_urls": base_urls}))
+    users = sum(config["users"].values())
+    env = {**os.environ, "BENCH_LOAD_CONFIG": str(config_path), "BENCH_LOAD_ACKS": str(acks)}
+    with open(out / "locust.log", "w") as log:
+        subprocess.run([str(LOCUST), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users),
+                        "-r", str(users), "-t", f"{args.seconds}s", "--stop-timeout", "120", "--csv",
+                        str(out / "run"), "--only-summary", "--loglevel", "WARNING"],
+                       env=env, cwd=out, stdout=log, stderr=subprocess.STDOUT)
+    if not (out / "run_stats.csv").exists():
+        raise SystemExit(f"locust did not finish: see {out / 'locust.log'}")
+    return acks
+
+
+def report(out: Path) -> int:
+    """Prints the percentiles per request type; returns the number of failed requests."""
+    with open(out / "run_stats.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    print(f"\n{'request':28} {'count':>6} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}  target")
+    errors = 0
+    for row in rows:
+        name = row["Name"] if row["Name"] != "Aggregated" else "all requests"
+        errors += int(row["Failure Count"]) if row["Name"] != "Aggregated" else 0
+        target = TARGETS_MS.get(row["Name"])
+        verdict = "" if target is None else f"p95 <= {target}: {'met' if float(row['95%']) <= target else 'NOT met'}"
+        print(f"{name:28} {row['Request Count']:>6} {row['Failure Count']:>6} {row['50%']:>7} {row['95%']:>7} "
+              f"{row['99%']:>7}  {verdict}")
+    with open(out / "run_failures.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            print(f"  error: {row['Method']} {row['Name']}: {row['Error']} ({row['Occurrences']}x)")
+    return errors
+
+
+def check_stored(database_url: str, acks: Path) -> tuple[int, int, int, int]:
+    """(incidents acknowledged, photos acknowledged, lost, duplicated) by a look-up of every
+    acknowledged submission's client_uuid, and of the photo on its incident."""
+    import uuid
+
+    from sqlalchemy import func, select
+
+    from tracker.extensions import db
+    from tracker.models import Evidence, Incident
+
+    records = [json.loads(line) for line in acks.read_text().splitlines()] if acks.exists() else []
+    incidents = [r for r in records if r["kind"] == "incident"]
+    photos = {r["client_uuid"] for r in records if r["kind"] == "photo"}
+    lost = duplicated = 0
+    app = make_app(database_url)
+    with app.app_context():
+        for record in incidents:
+            key = uuid.UUID(record["client_uuid"])
+            stored = db.session.execute(select(Incident.id, Incident.ref).where(Incident.client_uuid == key)).all()
+            if len(stored) != 1 or stored[0].ref != record["ref"]:
+                lost += not stored
+                duplicated += len(stored) > 1
+                continue
+            files = db.session.scalar(select(func.count()).select_from(Evidence)
+                                      .where(Evidence.incident_id == stored[0].id))
+            if record["client_uuid"] in photos:
+                lost += files == 0
+                duplicated += files > 1
+        db.engine.dispose()
+    return len(incidents), len(photos), lost, duplicated
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--incidents", type=int, default=1_000_000)
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--servers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--rangers", type=int, default=20)
+    parser.add_argument("--coordinators", type=int, default=5)
+    parser.add_argument("--managers", type=int, default=2)
+    parser.add_argument("--url", action="append", help="a running server's base URL (repeat for several)")
+    parser.add_argument("--database-url", help="the database of the servers given by --url")
+    args = parser.parse_args()
+    if args.url and not args.database_url:
+        parser.error("--url needs --database-url (the accounts are made there, the submissions checked there)")
+    counts = {"ranger": args.rangers, "coordinator": args.coordinators, "manager": args.managers}
+    out = Path(tempfile.mkdtemp(prefix="tracker-load-run-"))
+    with served(args) as (base_urls, database_url):
+        where = f"{args.servers} server(s) x {args.workers} worker(s) x {args.threads} threads" if not args.url \
+            else ", ".join(base_urls)
+        print(f"Load: {sum(counts.values())} users for {args.seconds} s against {where} "
+              f"({args.db if not args.url else database_url}; data in {DATA})")
+        config = {**accounts(database_url, counts), "users": counts,
+                  "photo": base64.b64encode(photo()).decode()}
+        acks = run_locust(base_urls, config, args, out)
+        errors = report(out)
+        incidents, photos, lost, duplicated = check_stored(database_url, acks)
+    print(f"\nerrors: {errors}; acknowledged: {incidents} incidents, {photos} photos; "
+          f"lost: {lost}, duplicated: {duplicated} (targets: 0)   raw figures in {out}")
+
+
+if __name__ == "__main__":
+    main()
