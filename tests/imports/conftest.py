@@ -35,7 +35,8 @@ class Checked:
     def problems(self) -> list[tuple[str, str, str]]:
         table = self.page.split('id="import-problems"', 1)[1].split("</table>", 1)[0] if "import-problems" in \
             self.page else ""
-        rows = re.findall(r"<tr class=\"import-(\w+)\"><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", table, re.S)
+        cell = r"<td[^>]*>(.*?)</td>"
+        rows = re.findall(rf"<tr class=\"import-(\w+)\">{cell}{cell}{cell}</tr>", table, re.S)
         return [(html.unescape(where), html.unescape(column), html.unescape(reason).replace("\u00a0", " "))
                 for _severity, where, column, reason in rows]
 
