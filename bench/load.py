@@ -2,15 +2,17 @@
 coordinators browsing the list and dashboards and verifying, managers exporting CSV and XLSX.
 
     .venv/bin/python bench/load.py [--incidents 1000000] [--db sqlite|postgres] [--seconds 60]
-                                   [--servers 1] [--workers 1] [--threads 8]
+                                   [--servers 1] [--workers 1] [--threads 8] [--redis] [--s3]
                                    [--rangers 20] [--coordinators 5] [--managers 2]
     .venv/bin/python bench/load.py --url http://a:8000 --url http://b:8000 --database-url URL
 
 The first form serves a copy of the demo database of bench/common.py (SQLite: a copied file,
 PostgreSQL: the benchmarks' cluster) with gunicorn as deployed (`wsgi:app`, production settings),
-`--servers` gunicorn processes on their own ports, sharing the evidence and export folders. The
-second runs against servers already running (several base URLs: the users are spread over them
-in turn) whose database is `--database-url`: the accounts are made there.
+`--servers` gunicorn processes on their own ports, sharing the evidence and export folders, or,
+with `--s3`, a bucket on a local S3 server (moto, from .venv-moto/), and with `--redis` their rate
+limits in a local redis-server, as two machines behind a balancer would. The second runs
+against servers already running (several base URLs: the users are spread over them in turn)
+whose database is `--database-url`: the accounts are made there.
 
 locust runs headless from its own virtualenv (.venv-locust/, `make bench-load-venv`), with the
 users of bench/locustfile.py. Afterwards this prints p50, p95 and p99 per request type and the
@@ -117,10 +119,31 @@ def served(args) -> tuple[list[str], str]:
         stack.callback(shutil.rmtree, files, ignore_errors=True)
         env = {"TRACKER_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "SESSION_COOKIE_SECURE": "0",
                "EVIDENCE_DIR": str(files / "evidence"), "REPORTS_DIR": str(files / "exports"),
-               "LOG_LEVEL": "WARNING", "TRACKER_INSTANCE": str(files)}
+               "LOG_LEVEL": "WARNING", "TRACKER_INSTANCE": str(files), **shared_state(args, stack)}
         servers = [stack.enter_context(Gunicorn(url, args.workers, args.threads, app="wsgi:app", **env))
                    for _ in range(args.servers)]
         yield [server.base_url for server in servers], url
+
+
+def shared_state(args, stack: contextlib.ExitStack) -> dict[str, str]:
+    """The servers' settings for a local redis-server (`--redis`) and a bucket on a local S3
+    server (`--s3`), both started here and stopped after the run."""
+    env: dict[str, str] = {}
+    if args.redis:
+        from tests.support.redisserver import temporary_redis
+
+        env["RATELIMIT_STORAGE_URI"] = stack.enter_context(temporary_redis()).url
+    if args.s3:
+        import boto3
+
+        from tests.support.s3server import CREDENTIALS, moto_server
+
+        os.environ.update(CREDENTIALS)  # for this process's client, and the servers inherit them
+        endpoint = stack.enter_context(moto_server())
+        boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="tracker-load")
+        env |= {"STORAGE_BACKEND": "s3", "S3_BUCKET": "tracker-load", "S3_ENDPOINT_URL": endpoint,
+                "S3_PREFIX": "load/"}
+    return env
 
 
 def run_locust(base_urls: list[str], config: dict, args, out: Path) -> Path:
@@ -200,6 +223,8 @@ def main() -> None:
     parser.add_argument("--servers", type=int, default=1)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--redis", action="store_true", help="rate limits in a local redis-server")
+    parser.add_argument("--s3", action="store_true", help="evidence and exports in a local S3 server's bucket")
     parser.add_argument("--rangers", type=int, default=20)
     parser.add_argument("--coordinators", type=int, default=5)
     parser.add_argument("--managers", type=int, default=2)
@@ -211,8 +236,9 @@ def main() -> None:
     counts = {"ranger": args.rangers, "coordinator": args.coordinators, "manager": args.managers}
     out = Path(tempfile.mkdtemp(prefix="tracker-load-run-"))
     with served(args) as (base_urls, database_url):
-        where = f"{args.servers} server(s) x {args.workers} worker(s) x {args.threads} threads" if not args.url \
-            else ", ".join(base_urls)
+        shared = " + ".join(name for name, on in (("Redis", args.redis), ("S3", args.s3)) if on)
+        where = f"{args.servers} server(s) x {args.workers} worker(s) x {args.threads} threads" \
+            f"{' sharing ' + shared if shared else ''}" if not args.url else ", ".join(base_urls)
         print(f"Load: {sum(counts.values())} users for {args.seconds} s against {where} "
               f"({args.db if not args.url else database_url}; data in {DATA})")
         config = {**accounts(database_url, counts), "users": counts,

@@ -1,9 +1,11 @@
-"""Engine settings that the ORM cannot express."""
+"""Engine settings that the ORM cannot express, and when a request takes SQLite's write lock."""
+import contextlib
 from functools import wraps
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -28,7 +30,8 @@ def install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
     A read-then-write transaction under SQLite's default deferred BEGIN fails with "database is
     locked" whenever another writer got in between (most of the time under load, see the
     tooling notes); taking the write lock first makes the busy timeout work. Reads (GET) keep
-    a deferred BEGIN so that dashboards never queue behind each other.
+    a deferred BEGIN so that dashboards never queue behind each other, and so do the read phase
+    of a `reads_first` view and a `reading()` connection.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -46,10 +49,18 @@ def install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        if has_request_context() and request.method in SAFE_METHODS and not g.get("writes_on_get"):
-            connection.exec_driver_sql("BEGIN")
-        else:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if _deferred(connection) else "BEGIN IMMEDIATE")
+
+
+def _deferred(connection: Connection) -> bool:
+    """Whether a transaction on `connection` only reads, so needs no write lock at BEGIN."""
+    if connection.get_execution_options().get("reads_only"):
+        return True
+    if not has_request_context():
+        return False
+    if request.method in SAFE_METHODS:
+        return not g.get("writes_on_get")
+    return reading_first()
 
 
 def _lower(value):
@@ -66,6 +77,78 @@ def writes_on_get(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def reads_first(view):
+    """Mark a state-changing view whose costly part only reads: checking a form against the
+    reference lists, decoding and storing a photo. Until it calls `write_phase()`, its
+    transactions begin deferred on SQLite, so every other writer is not held up meanwhile (a
+    request that holds the write lock from its first statement makes all writes of the server
+    one queue, each as long as a whole request). Put it right under the route decorator, which
+    registers what it is given."""
+    view.reads_first = True
+    return view
+
+
+def reading_first() -> bool:
+    """In the read phase of a `reads_first` view."""
+    if not has_request_context() or request.method in SAFE_METHODS or g.get("write_phase"):
+        return False
+    return bool(getattr(current_app.view_functions.get(request.endpoint), "reads_first", False))
+
+
+def write_phase() -> None:
+    """End the read phase of a `reads_first` view. Its read transaction is closed, so whatever
+    was loaded is expired and read again, under the lock, where the writes depend on it (the
+    view must still check what it checked before: another request may have written meanwhile);
+    the next transaction takes SQLite's write lock at BEGIN."""
+    from tracker.extensions import db
+
+    db.session.commit()
+    g.write_phase = True  # until the next commit
+
+
+@event.listens_for(Engine, "commit")  # a real COMMIT, not a savepoint's release
+def _write_phase_ends(_connection):
+    """A write phase is one transaction: what the view reads after its commit (the answer it
+    sends) needs no write lock."""
+    if has_request_context():
+        g.pop("write_phase", None)
+
+
+@event.listens_for(Session, "before_flush")
+def _no_writes_while_reading(session, _flush_context, _instances):
+    """A write in a read phase would fail under load on SQLite (its deferred transaction cannot
+    take the write lock once another writer committed): refuse it at once, in every test."""
+    if reading_first() and (session.new or session.dirty or session.deleted):
+        raise RuntimeError("a reads_first view wrote before calling write_phase()")
+
+
+@contextlib.contextmanager
+def reading(engine: Engine):
+    """A connection of its own for a short read in any request (an API token's look-up): its
+    transaction never takes SQLite's write lock, so it does not wait for other writers."""
+    with engine.connect() as connection:
+        connection.execution_options(reads_only=True)
+        with connection.begin():
+            yield connection
+
+
+@contextlib.contextmanager
+def not_waiting(engine: Engine, wait_ms: int = 100):
+    """A connection of its own for a write that may be skipped (an API token's last use): on
+    SQLite it waits `wait_ms` for the write lock instead of the busy timeout, then fails."""
+    with engine.connect() as connection:
+        raw = connection.connection.dbapi_connection if engine.dialect.name == "sqlite" else None
+        before = raw.execute("PRAGMA busy_timeout").fetchone()[0] if raw else None
+        if raw:
+            raw.execute(f"PRAGMA busy_timeout={int(wait_ms)}")
+        try:
+            with connection.begin():
+                yield connection
+        finally:
+            if raw:
+                raw.execute(f"PRAGMA busy_timeout={int(before)}")
 
 
 def dialect_insert(table):

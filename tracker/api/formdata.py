@@ -22,7 +22,7 @@ from wtforms import Field, FieldList, FormField
 
 from tracker import localtime
 from tracker.incidents.editing import FormValues
-from tracker.incidents.forms import IncidentForm
+from tracker.incidents.forms import IncidentForm, ItemForm
 from tracker.models import Incident
 
 NOT_POSTED = ("SubmitField", "FileField", "MultipleFileField", "CSRFTokenField")
@@ -55,13 +55,14 @@ def item_rows(items: list[dict], blank: dict[str, str]) -> dict[str, str]:
 def blank_form() -> dict[str, str]:
     """What a browser sends for a new, untouched incident form: 0 suspects and arrests, no place,
     no currency..., and one empty item row."""
-    data = posted_back(IncidentForm(formdata=None, meta={"csrf": False}))
+    data = posted_back(IncidentForm(formdata=None, meta={"csrf": False}, reference_lists=False))
     return {k: v for k, v in data.items() if k not in ("client_uuid", "version")}
 
 
 def blank_item() -> dict[str, str]:
-    prefix = "items-0-"
-    return {k[len(prefix):]: v for k, v in blank_form().items() if k.startswith(prefix)}
+    """What a browser sends for an untouched item row (the item form alone: no reference lists
+    are read for it)."""
+    return posted_back(ItemForm(formdata=None, meta={"csrf": False}))
 
 
 def posted_back(form) -> dict[str, str]:

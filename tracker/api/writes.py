@@ -27,6 +27,7 @@ from tracker.api.errors import invalid, problem
 from tracker.api.incidents import DETAIL_OPTIONS, visible_incident
 from tracker.api.media import json_body
 from tracker.auth.decorators import role_required
+from tracker.database import reads_first, write_phase
 from tracker.extensions import db
 from tracker.incidents import services
 from tracker.incidents.editing import item_data
@@ -66,6 +67,7 @@ def _replay(existing: Incident, sent: str):
 
 
 @bp.route("/incidents", methods=["POST"])
+@reads_first
 @recorders
 @json_body
 @errors(400, 401, 403, 409, 415, 422, 429)
@@ -86,6 +88,10 @@ def create_incident(body: dict):
     if form.errors:
         raise invalid(formdata.form_errors(form))
     status = IncidentStatus(body["status"])
+    write_phase()
+    existing = _recorded(body["client_uuid"])  # a retry sent meanwhile may have recorded it
+    if existing is not None:
+        return _replay(existing, sent)
     try:
         incident = services.create_incident(
             {**form.facts(), "client_uuid": body["client_uuid"], "submission_sha256": sent}, item_data(form),

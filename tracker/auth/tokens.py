@@ -21,6 +21,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import OperationalError
 
 from tracker.audit.accounts import record_token_created, record_token_revoked
+from tracker.database import not_waiting, reading
 from tracker.extensions import db
 from tracker.models import ApiToken, User, aware, utcnow
 
@@ -79,14 +80,15 @@ def tokens_of(user: User) -> list[ApiToken]:
 def authenticate(secret: str) -> tuple[int, int] | None:
     """(token id, user id) of a usable token, else None (unknown, expired or revoked).
 
-    Read on a connection of its own and committed at once, like the last-used update after it:
-    the request's own session then starts afterwards (on SQLite a write request's session holds
-    the write lock from its first statement, which a second connection would wait for).
+    Read on a connection of its own that never waits for SQLite's write lock, and committed at
+    once, like the last-used update after it: the request's own session then starts afterwards
+    (on SQLite a write request's session may hold the write lock, which a second connection
+    would wait for).
     """
     if not secret.startswith(PREFIX) or len(secret) > 100:
         return None
     now = utcnow()
-    with db.engine.begin() as conn:
+    with reading(db.engine) as conn:
         row = conn.execute(select(ApiToken.id, ApiToken.user_id, ApiToken.expires_at, ApiToken.revoked_at,
                                   ApiToken.last_used_at).where(ApiToken.token_sha256 == digest(secret))).first()
     if row is None or row.revoked_at is not None or aware(row.expires_at) <= now:
@@ -97,10 +99,11 @@ def authenticate(secret: str) -> tuple[int, int] | None:
 
 
 def _touch(token_id: int, now: datetime) -> None:
-    """Record the use, best effort: a busy database must not fail the request for it."""
+    """Record the use, best effort: a busy database must neither fail nor delay the request for
+    it (the next request records it)."""
     stale = now - LAST_USED_RESOLUTION
     try:
-        with db.engine.begin() as conn:
+        with not_waiting(db.engine) as conn:
             conn.execute(update(ApiToken).where(ApiToken.id == token_id, or_(
                 ApiToken.last_used_at.is_(None), ApiToken.last_used_at < stale)).values(last_used_at=now))
     except OperationalError:

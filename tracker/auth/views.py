@@ -17,6 +17,7 @@ from tracker.auth.decorators import LOGIN_AT_KEY, login_required_any_role
 from tracker.auth.forms import LoginForm, PasswordChangeForm, PreferencesForm, TokenForm
 from tracker.auth.passwords import dummy_hash, hash_password, verify_password
 from tracker.auth.throttling import count_failure, throttle_failed_sign_ins
+from tracker.database import reads_first, write_phase
 from tracker.extensions import db, login_manager
 from tracker.forms import ActionForm
 from tracker.i18n import SESSION_KEY as LANGUAGE_KEY
@@ -41,6 +42,7 @@ def load_user(session_token: str) -> User | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@reads_first
 @throttle_failed_sign_ins
 def login():
     form = LoginForm()
@@ -75,7 +77,9 @@ def authenticate(username: str, password: str) -> User | None:
     """The user if the password is right and the account may sign in.
 
     Every failure takes one password check and looks the same to the caller (no account
-    enumeration); wrong passwords count towards a temporary lock.
+    enumeration); wrong passwords count towards a temporary lock. The check (deliberately slow)
+    runs before the write lock is taken; the account is read again under it, so the failure
+    count is exact and a password changed meanwhile is not accepted.
     """
     config = current_app.config
     now = datetime.now(timezone.utc)
@@ -83,7 +87,11 @@ def authenticate(username: str, password: str) -> User | None:
     if user is None:
         verify_password(dummy_hash(config["PASSWORD_HASH_METHOD"]), password)
         return None
-    password_ok = verify_password(user.password_hash, password)
+    checked = user.password_hash
+    password_ok = verify_password(checked, password)
+    write_phase()
+    user = db.session.get(User, user.id, with_for_update=True)  # PostgreSQL: counted one at a time
+    password_ok = password_ok and user.password_hash == checked
     if not user.active or user.is_locked(now):
         return None
     if not password_ok:

@@ -13,7 +13,7 @@ from flask_login import current_user
 from tracker import filestore
 from tracker.audit import chain
 from tracker.auth.decorators import login_required_any_role, role_required
-from tracker.database import writes_on_get
+from tracker.database import reads_first, write_phase, writes_on_get
 from tracker.evidence import storage, sweep, widgets
 from tracker.evidence.redact import without_metadata
 from tracker.evidence.service import attach, may_add_evidence, must_redact
@@ -40,13 +40,14 @@ THUMBNAIL_MAX_AGE = 24 * 3600
 
 
 @bp.route("/incidents/<int:incident_id>/evidence", methods=["POST"])
+@reads_first
 @recorders
 def upload(incident_id: int):
     """Add files to an existing incident. Good files are kept and bad ones reported, each."""
-    incident = db.get_or_404(Incident, incident_id)
-    if not may_add_evidence(current_user, incident):
-        abort(403)
+    _open_to_evidence(incident_id)
     uploads, errors = accept_files(request.files.getlist("files"), current_user)
+    write_phase()  # checked and stored: only the rows are written under the lock
+    incident = _open_to_evidence(incident_id)  # again: it may have been closed meanwhile
     added = attach(incident, uploads, current_user)
     db.session.commit()
     for error in errors:
@@ -60,6 +61,13 @@ def upload(incident_id: int):
         flash(_("Choose at least one file to add."), "error")
     # No #anchor: the flashed messages at the top of the page must be seen.
     return redirect(url_for("incidents.detail", incident_id=incident.id))
+
+
+def _open_to_evidence(incident_id: int) -> Incident:
+    incident = db.get_or_404(Incident, incident_id)
+    if not may_add_evidence(current_user, incident):
+        abort(403)
+    return incident
 
 
 def _visible_evidence(evidence_id: int) -> Evidence:
@@ -134,6 +142,7 @@ def thumbnail(evidence_id: int):
 
 
 @bp.route("/evidence/stage", methods=["POST"])
+@reads_first  # and never writes: checking and storing a photo holds up no other writer
 @recorders
 @limiter.limit(lambda: current_app.config["EVIDENCE_STAGE_RATE_LIMIT"], key_func=lambda: str(current_user.id))
 def stage():

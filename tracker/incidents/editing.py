@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.auth.decorators import role_required
+from tracker.database import reads_first, write_phase
 from tracker.evidence.service import attach
 from tracker.evidence.uploads import accept_files, load_pending
 from tracker.evidence.validation import Refused
@@ -65,6 +66,7 @@ def _stage_files(form: IncidentForm):
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@reads_first
 @recorders
 def create():
     form = IncidentForm()
@@ -73,13 +75,16 @@ def create():
         pending, file_errors = _stage_files(form)
         existing = _already_recorded(form.submission_key)
         if existing is not None:  # double click, refresh or retry: one incident only
-            flash(_("Incident %(ref)s was already recorded.", ref=existing.ref), "info")
-            return redirect(url_for("incidents.detail", incident_id=existing.id))
+            return _recorded_before(existing)
         action = _button_pressed(form)
         if action:
             _rearrange(form, action)
         elif form.validate_on_submit() and not file_errors:
             status = IncidentStatus.SUBMITTED if form.submit.data else IncidentStatus.DRAFT
+            write_phase()  # checked, files stored: the lock is held only for the rows
+            existing = _already_recorded(form.submission_key)
+            if existing is not None:
+                return _recorded_before(existing)
             try:
                 incident = services.create_incident(
                     {**form.facts(), "client_uuid": form.submission_key}, item_data(form),
@@ -98,6 +103,11 @@ def create():
         form.place.data = request.args["place"]
     return render_template("incidents/form.html", form=form, incident=None, pending=pending,
                            file_errors=file_errors, conflict=None)
+
+
+def _recorded_before(existing: Incident):
+    flash(_("Incident %(ref)s was already recorded.", ref=existing.ref), "info")
+    return redirect(url_for("incidents.detail", incident_id=existing.id))
 
 
 def _already_recorded(key: uuid.UUID) -> Incident | None:

@@ -154,8 +154,21 @@ class IncidentForm(TimeEntry, Form):
     save_draft = SubmitField(_l("Save as draft"))
     submit = SubmitField(_l("Submit for review"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, reference_lists: bool = True, **kwargs):
+        """`reference_lists=False`: without the choices of categories, places, products and
+        species (four queries), for a form whose values alone are wanted (the API's defaults)."""
         super().__init__(*args, **kwargs)
+        if reference_lists:
+            self._fill_reference_lists()
+        self._key_damaged = False
+        if self.submission_key is None:  # a first visit, or a key changed on the way
+            self._key_damaged = bool(self.client_uuid.data)
+            self.client_uuid.data = str(uuid.uuid4())
+            self.client_uuid.raw_data = [self.client_uuid.data]  # nothing of the damaged one is kept
+        self.files.render_kw = stage_attributes()  # upload at once, keep EXIF offers
+        self.show_zone()
+
+    def _fill_reference_lists(self) -> None:
         categories = db.session.scalars(select(Category).where(Category.active.is_(True)).order_by(Category.position))
         self.category.choices = choices([("", _l("Choose…"))]) + [
             *[c for cat in categories for c in choices([(cat.slug, cat.name)])]]
@@ -169,13 +182,6 @@ class IncidentForm(TimeEntry, Form):
         for entry in self.items:
             entry.form.fill_choices(products, species)
         self._products, self._species = products, species
-        self._key_damaged = False
-        if self.submission_key is None:  # a first visit, or a key changed on the way
-            self._key_damaged = bool(self.client_uuid.data)
-            self.client_uuid.data = str(uuid.uuid4())
-            self.client_uuid.raw_data = [self.client_uuid.data]  # nothing of the damaged one is kept
-        self.files.render_kw = stage_attributes()  # upload at once, keep EXIF offers
-        self.show_zone()
 
     @property
     def submission_key(self) -> uuid.UUID | None:
