@@ -3,7 +3,7 @@ coordinators browsing the list and dashboards and verifying, managers exporting 
 
     .venv/bin/python bench/load.py [--incidents 1000000] [--db sqlite|postgres] [--seconds 60]
                                    [--servers 1] [--workers 1] [--threads 8] [--redis] [--s3]
-                                   [--rangers 20] [--coordinators 5] [--managers 2]
+                                   [--rangers 20] [--coordinators 5] [--managers 2] [--ranger-pause 5-15]
     .venv/bin/python bench/load.py --url http://a:8000 --url http://b:8000 --database-url URL
 
 The first form serves a copy of the demo database of bench/common.py (SQLite: a copied file,
@@ -215,6 +215,11 @@ def check_stored(database_url: str, acks: Path) -> tuple[int, int, int, int]:
     return len(incidents), len(photos), lost, duplicated
 
 
+def pause(text: str) -> tuple[float, float]:
+    low, _, high = text.partition("-")
+    return float(low), float(high or low)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--incidents", type=int, default=1_000_000)
@@ -226,6 +231,9 @@ def main() -> None:
     parser.add_argument("--redis", action="store_true", help="rate limits in a local redis-server")
     parser.add_argument("--s3", action="store_true", help="evidence and exports in a local S3 server's bucket")
     parser.add_argument("--rangers", type=int, default=20)
+    parser.add_argument("--ranger-pause", default="5-15", type=pause,
+                        help="seconds a ranger waits between two incidents, as MIN-MAX (default 5-15: a ranger "
+                             "sending an incident with its photo every 10 s on average; 1-3 is a stress test)")
     parser.add_argument("--coordinators", type=int, default=5)
     parser.add_argument("--managers", type=int, default=2)
     parser.add_argument("--url", action="append", help="a running server's base URL (repeat for several)")
@@ -239,9 +247,11 @@ def main() -> None:
         shared = " + ".join(name for name, on in (("Redis", args.redis), ("S3", args.s3)) if on)
         where = f"{args.servers} server(s) x {args.workers} worker(s) x {args.threads} threads" \
             f"{' sharing ' + shared if shared else ''}" if not args.url else ", ".join(base_urls)
-        print(f"Load: {sum(counts.values())} users for {args.seconds} s against {where} "
+        low, high = args.ranger_pause
+        print(f"Load: {sum(counts.values())} users (rangers pausing {low:g}-{high:g} s) "
+              f"for {args.seconds} s against {where} "
               f"({args.db if not args.url else database_url}; data in {DATA})")
-        config = {**accounts(database_url, counts), "users": counts,
+        config = {**accounts(database_url, counts), "users": counts, "ranger_pause": args.ranger_pause,
                   "photo": base64.b64encode(photo()).decode()}
         acks = run_locust(base_urls, config, args, out)
         errors = report(out)

@@ -77,7 +77,7 @@ class Ranger(Person):
 
     kind = "ranger"
     fixed_count = CONFIG["users"]["ranger"]
-    wait_time = between(1, 3)
+    wait_time = between(*CONFIG["ranger_pause"])
 
     def on_start(self) -> None:
         super().on_start()

@@ -39,17 +39,22 @@ def install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # let the begin hook below emit BEGIN
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cursor.close()
-        # SQLite's own lower() folds ASCII only; searches in Russian must ignore case too.
-        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+        configure_sqlite_connection(dbapi_connection, busy_timeout_ms)
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
         connection.exec_driver_sql("BEGIN" if _deferred(connection) else "BEGIN IMMEDIATE")
+
+
+def configure_sqlite_connection(dbapi_connection, busy_timeout_ms: int = 15000) -> None:
+    """Every SQLite connection of the app (and of an export's own process, sqlitecsv.py)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+    cursor.close()
+    # SQLite's own lower() folds ASCII only; searches in Russian must ignore case too.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
 
 def _deferred(connection: Connection) -> bool:

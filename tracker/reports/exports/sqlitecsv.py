@@ -11,11 +11,22 @@ SQLite's own float-to-text gives 15 significant digits, and its printf is not co
 so the numbers that columns.TEXT_FORMATS formats (positions, money, quantities) are formatted by
 those very Python functions, registered on the connection as SQL functions: one rule, called by
 the database.
+
+The statement runs in a process of its own (forked from a server process that has this module
+loaded, so it starts in milliseconds) at a lower CPU priority. In the app's process those
+per-row Python calls need its one interpreter lock, which every request needs too: a year's
+CSV held up the rangers' submissions and the dashboards (p95 1.3-2.5 s under bench/load.py) and
+itself took a minute. Its own process runs on another core, and the operating system serves the
+interactive requests first.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sqlite3
 from typing import Iterator
 
+from flask import current_app
 from sqlalchemy import String, cast, func, literal
 
 from tracker.extensions import db
@@ -26,6 +37,7 @@ from tracker.reports.exports import Tally
 from tracker.reports.exports.sqltext import COLUMNS, cells, neutralised, text_statement
 
 BATCH = 500  # lines per chunk: about 200 KB
+NICENESS = 10  # the export's process yields the CPU to requests (CFS: about a tenth of their share)
 PYTHON_FORMATS = ("float", "money", "quantity")  # formatted by columns.TEXT_FORMATS, see above
 
 
@@ -78,13 +90,70 @@ def line_statement(f: IncidentFilters, user: User, locale: str):
 def sqlite_csv(f: IncidentFilters, user: User, locale: str, tally: Tally, header: bytes) -> Iterator[bytes]:
     """`header` at once, then the lines in chunks of BATCH; `tally.rows` counts the lines sent."""
     yield header
-    connection = db.session.connection()
-    _register_formats(connection.connection.driver_connection)
-    result = connection.execution_options(yield_per=BATCH).execute(line_statement(f, user, locale))
+    path = db.engine.url.database
+    sql, parameters = _compiled(line_statement(f, user, locale))
+    busy_timeout = current_app.config["SQLITE_BUSY_TIMEOUT_MS"]
+    for chunk in _lines_elsewhere(path, sql, parameters, busy_timeout):
+        tally.rows += chunk.count(b"\n")
+        yield chunk
+
+
+def _compiled(statement) -> tuple[str, list]:
+    """The statement's SQL and its parameters as the sqlite3 module takes them (each bound value
+    through its type's processor, as an execution would send it)."""
+    compiled = statement.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
+    values, processors = compiled.construct_params(), compiled._bind_processors
+    return compiled.string, [processors[name](values[name]) if name in processors else values[name]
+                             for name in compiled.positiontup]
+
+
+_context = None
+
+
+def _processes():
+    """Processes forked from a server that has this module (and so the app's code) imported."""
+    global _context
+    if _context is None:
+        _context = multiprocessing.get_context("forkserver")
+        _context.set_forkserver_preload([__name__])
+    return _context
+
+
+def _lines_elsewhere(path: str, sql: str, parameters: list, busy_timeout: int) -> Iterator[bytes]:
+    context = _processes()
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(target=_write_lines, args=(path, sql, parameters, busy_timeout, sending), daemon=True,
+                              name="sqlite-csv")
+    process.start()
+    sending.close()
     try:
-        for lines in result.scalars().partitions():
-            tally.rows += len(lines)
-            lines.append("")
-            yield "\n".join(lines).encode("utf-8")
+        while True:
+            try:
+                yield receiving.recv_bytes()
+            except EOFError:
+                break
+        process.join()
+        if process.exitcode != 0:
+            raise RuntimeError(f"the CSV process ended with {process.exitcode}")
     finally:
-        result.close()
+        receiving.close()
+        if process.is_alive():  # the download was abandoned
+            process.kill()
+            process.join()
+
+
+def _write_lines(path: str, sql: str, parameters: list, busy_timeout: int, sending) -> None:
+    """In the export's own process: the lines in chunks of BATCH through `sending`."""
+    from tracker.database import configure_sqlite_connection
+
+    os.nice(NICENESS)
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        configure_sqlite_connection(connection, busy_timeout)
+        _register_formats(connection)
+        cursor = connection.execute(sql, parameters)
+        while lines := cursor.fetchmany(BATCH):
+            sending.send_bytes(("\n".join(line for (line,) in lines) + "\n").encode("utf-8"))
+    finally:
+        connection.close()
+        sending.close()
