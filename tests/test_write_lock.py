@@ -141,18 +141,19 @@ def test_concurrent_wrong_passwords_are_all_counted(no_rate_limits, app):
     with app.app_context():
         make_user(Role.RANGER, username="anna")
     attempts = 6
-    start = threading.Barrier(attempts)
+    start, answers = threading.Barrier(attempts), []
 
     def wrong(n):
         client = app.test_client()
         start.wait()
-        client.post("/login", data={"username": "anna", "password": "not it"},
-                    environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
+        answers.append(client.post("/login", data={"username": "anna", "password": "not it"},
+                                   environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}).status_code)
 
     threads = [threading.Thread(target=wrong, args=(n,)) for n in range(attempts)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    assert answers == [200] * attempts  # the form again, with its message
     with app.app_context():
         assert db.session.scalar(select(User.failed_logins).where(User.username == "anna")) == attempts

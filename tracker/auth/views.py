@@ -87,10 +87,11 @@ def authenticate(username: str, password: str) -> User | None:
     if user is None:
         verify_password(dummy_hash(config["PASSWORD_HASH_METHOD"]), password)
         return None
-    checked = user.password_hash
+    user_id, checked = user.id, user.password_hash
     password_ok = verify_password(checked, password)
     write_phase()
-    user = db.session.get(User, user.id, with_for_update=True)  # PostgreSQL: counted one at a time
+    # Read again under the lock (PostgreSQL: the row's), over what the read phase loaded.
+    user = db.session.get(User, user_id, with_for_update=True, populate_existing=True)
     password_ok = password_ok and user.password_hash == checked
     if not user.active or user.is_locked(now):
         return None
