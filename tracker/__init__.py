@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from tracker import api, errors, filestore, i18n, input_rules, navigation, ops, security, sessions, templating
 from tracker.database import engine_options, install_sqlite_pragmas
 from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
-from tracker.ops import requestlog
+from tracker.ops import outage, requestlog
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,6 +56,7 @@ def register_extensions(app: Flask) -> None:
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
+    outage.register_session_end(app)
     with app.app_context():
         install_sqlite_pragmas(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)

@@ -3,7 +3,9 @@ a 503 page, or JSON under /api/, that says to try again, never a traceback and n
 
 Nothing was saved: the request's transaction did not commit (a commit that fails raises here
 too, and its transaction is rolled back). The engine's pre-ping replaces the dropped
-connections once the database is back, so the app recovers without a restart.
+connections once the database is back, so the app recovers without a restart. The session's
+end after the answer rolls back on a connection the restart may have dropped meanwhile: that
+connection is given up, not turned into a 500 after the answer was decided.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from flask import Flask, g
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import ServiceUnavailable
 
-from tracker.extensions import login_manager
+from tracker.extensions import db, login_manager
 
 RETRY_AFTER_SECONDS = 30
 
@@ -31,6 +33,23 @@ def database_unavailable(error: DBAPIError):
     return render_error(ServiceUnavailable(retry_after=RETRY_AFTER_SECONDS))
 
 
+def end_session(_error=None) -> None:
+    """Flask-SQLAlchemy's own teardown, tolerant of a connection the database dropped."""
+    try:
+        db.session.remove()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        log.warning("database connection lost at the end of a request: %s", str(error.orig).splitlines()[0][:200])
+        db.session.registry.clear()
+
+
 def register(app: Flask) -> None:
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(InterfaceError, database_unavailable)
+
+
+def register_session_end(app: Flask) -> None:
+    """After db.init_app: teardowns run last registered first, so this one ends the session
+    before Flask-SQLAlchemy's (which then finds nothing left to close)."""
+    app.teardown_appcontext(end_session)
