@@ -52,10 +52,13 @@ class Person(HttpUser):
     abstract = True
     host = CONFIG["base_urls"][0]
     kind = ""
+    signs_in = True  # through the sign-in page, as a browser; False: an API token instead
 
     def on_start(self) -> None:
         self.client.base_url = CONFIG["base_urls"][next(_turn) % len(CONFIG["base_urls"])]
         self.account = ACCOUNTS[self.kind].next()
+        if self.signs_in:
+            self.sign_in()
 
     def sign_in(self) -> None:
         page = self.client.get("/login", name="sign in (form)")
@@ -76,6 +79,7 @@ class Ranger(Person):
     """Records an incident through the API (as the offline app sends it), then adds its photo."""
 
     kind = "ranger"
+    signs_in = False
     fixed_count = CONFIG["users"]["ranger"]
     wait_time = between(*CONFIG["ranger_pause"])
 
@@ -111,10 +115,6 @@ class Coordinator(Person):
     kind = "coordinator"
     fixed_count = CONFIG["users"]["coordinator"]
     wait_time = between(1, 3)
-
-    def on_start(self) -> None:
-        super().on_start()
-        self.sign_in()
 
     @task(4)
     def incident_list(self) -> None:
@@ -155,10 +155,6 @@ class Manager(Person):
     kind = "manager"
     fixed_count = CONFIG["users"]["manager"]
     wait_time = between(2, 5)
-
-    def on_start(self) -> None:
-        super().on_start()
-        self.sign_in()
 
     @task(2)
     def csv(self) -> None:

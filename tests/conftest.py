@@ -17,9 +17,12 @@ import pytest
 from sqlalchemy import text
 
 from config import TestConfig
+from tests.support.callers import Caller, issue_token
 from tests.support.factories import make_user
+from tests.support.incidents import seed
 from tests.support.pgcluster import PostgresUnavailable, temporary_cluster
 from tests.support.s3server import CREDENTIALS, S3Unavailable, moto_server
+from tests.support.servers import running
 from tracker import create_app
 from tracker.extensions import db
 from tracker.i18n_catalogs import compile_all
@@ -37,13 +40,9 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     if TEST_DB == "postgres":
-        try:
-            with temporary_cluster("tracker_test") as url:
-                yield url
-        except PostgresUnavailable as error:
-            if os.environ.get("REQUIRE_POSTGRES") == "1":
-                raise
-            pytest.skip(f"PostgreSQL not available, PostgreSQL suite SKIPPED: {error}")
+        with running(lambda: temporary_cluster("tracker_test"), PostgresUnavailable, "REQUIRE_POSTGRES",
+                     "PostgreSQL not available, PostgreSQL suite SKIPPED") as url:
+            yield url
     else:
         yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
 
@@ -54,15 +53,12 @@ def s3_endpoint():
     saved = {name: os.environ.get(name) for name in CREDENTIALS}
     os.environ.update(CREDENTIALS)
     try:
-        with moto_server() as url:
+        with running(moto_server, S3Unavailable, "REQUIRE_S3", "no local S3 server (moto), S3 tests SKIPPED",
+                     required=TEST_STORAGE == "s3") as url:
             import boto3
 
             boto3.client("s3", endpoint_url=url).create_bucket(Bucket=TEST_BUCKET)
             yield url
-    except S3Unavailable as error:
-        if os.environ.get("REQUIRE_S3") == "1" or TEST_STORAGE == "s3":
-            raise
-        pytest.skip(f"no local S3 server (moto), S3 tests SKIPPED: {error}")
     finally:
         for name, value in saved.items():
             if value is None:
@@ -153,3 +149,21 @@ def login_as(app, client):
         return user_id
 
     return login
+
+
+@pytest.fixture
+def seeded(app):
+    seed(app)
+    return app
+
+
+@pytest.fixture
+def caller(app, seeded):
+    """`caller(role, **user_fields)`: a new user of that role and a token of theirs."""
+
+    def make(role: Role = Role.RANGER, **fields) -> Caller:
+        with app.app_context():
+            user_id = make_user(role, **fields).id
+        return Caller(app.test_client(), issue_token(app, user_id), user_id)
+
+    return make

@@ -17,11 +17,10 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import func, select
 
-from tests.api.conftest import Caller, issue_token
 from tests.api.test_writing import new_incident
 from tests.evidence import files
 from tests.support.factories import PASSWORD, make_user
-from tests.support.incidents import make_incident, seed
+from tests.support.incidents import make_incident
 from tracker.database import reads_first, write_phase
 from tracker.extensions import db
 from tracker.models import Incident, Role, User
@@ -48,13 +47,6 @@ def write_lock_held(app):
         other.close()
 
 
-def ranger_with_token(app) -> Caller:
-    seed(app)
-    with app.app_context():
-        user_id = make_user(Role.RANGER).id
-    return Caller(app.test_client(), issue_token(app, user_id), user_id)
-
-
 def sqlite_only(app):
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
@@ -68,9 +60,9 @@ def quickly(call):
     return response
 
 
-def test_checks_answer_while_another_request_writes(short_busy_timeout, app):
+def test_checks_answer_while_another_request_writes(short_busy_timeout, app, caller):
     sqlite_only(app)
-    ranger = ranger_with_token(app)
+    ranger = caller(Role.RANGER)
     with app.app_context():
         ref = make_incident(ranger.user_id).ref
     body = new_incident(app, category="no-such")
@@ -95,9 +87,9 @@ def test_a_photo_is_staged_while_another_request_writes(short_busy_timeout, app,
     assert staged.status_code == 200 and staged.get_json()["token"]
 
 
-def test_a_submission_waits_for_the_lock_and_is_stored_once(short_busy_timeout, app):
+def test_a_submission_waits_for_the_lock_and_is_stored_once(short_busy_timeout, app, caller):
     sqlite_only(app)
-    ranger = ranger_with_token(app)
+    ranger = caller(Role.RANGER)
     body, answers = new_incident(app), []
     with write_lock_held(app):
         sender = threading.Thread(target=lambda: answers.append(ranger.post("/api/v1/incidents", json=body)))

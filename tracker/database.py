@@ -113,11 +113,11 @@ def write_phase() -> None:
     g.write_phase = True  # until the next commit
 
 
-@event.listens_for(Engine, "commit")  # a real COMMIT, not a savepoint's release
-def _write_phase_ends(_connection):
-    """A write phase is one transaction: what the view reads after its commit (the answer it
-    sends) needs no write lock."""
-    if has_request_context():
+@event.listens_for(Session, "after_transaction_end")
+def _write_phase_ends(_session, transaction):
+    """A write phase is the session's one transaction (not a savepoint inside it, nor another
+    connection's): what the view reads after its commit (the answer it sends) needs no lock."""
+    if transaction.parent is None and has_request_context():
         g.pop("write_phase", None)
 
 

@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.api.conftest import issue_token
 from tests.evidence import files
+from tests.support.callers import issue_token
 from tests.support.factories import make_user
 from tests.support.incidents import make_incident
 from tracker.models import IncidentStatus, Role

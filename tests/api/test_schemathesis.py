@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode, checks
 
-from tests.api.conftest import issue_token
 from tests.evidence import files
+from tests.support.callers import issue_token
 from tests.support.factories import make_user
 from tests.support.incidents import make_incident, place_id, product_id
 from tracker.extensions import db

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from tests.api.conftest import issue_token
+from tests.support.callers import issue_token
 from tests.support.factories import PASSWORD, make_user
 from tracker.extensions import db
 from tracker.models import ApiToken, AuditEvent, Role, User, utcnow

@@ -108,11 +108,12 @@ def demo_server(demo_app):
 
 @pytest.fixture
 def new_page(playwright_browser):
-    """A fresh browser context (own cookies) per page; console CSP violations are collected."""
+    """A fresh browser context (own cookies) per page; console CSP violations are collected.
+    `options` go to the context (service_workers="allow" for the offline tests)."""
     contexts = []
 
-    def open_page(viewport=PHONE, locale="en-US"):
-        context = playwright_browser.new_context(viewport=viewport, locale=locale)
+    def open_page(viewport=PHONE, locale="en-US", **options):
+        context = playwright_browser.new_context(viewport=viewport, locale=locale, **options)
         contexts.append(context)
         page = context.new_page()
         page.csp_violations = []

@@ -22,21 +22,9 @@ SECOND = 1000
 
 
 @pytest.fixture
-def phone(playwright_browser):
-    """A phone-sized context with service workers allowed; `cut()`/`restore()` the network."""
-    contexts = []
-
-    def open_phone(locale="en-US"):
-        context = playwright_browser.new_context(viewport=PHONE, locale=locale, service_workers="allow")
-        contexts.append(context)
-        page = context.new_page()
-        page.csp_violations = []
-        page.on("console", lambda m: "Content Security Policy" in m.text and page.csp_violations.append(m.text))
-        return page
-
-    yield open_phone
-    for context in contexts:
-        context.close()
+def phone(new_page):
+    """A phone-sized page with service workers allowed; `cut()`/`restore()` the network."""
+    return lambda locale="en-US": new_page(PHONE, locale, service_workers="allow")
 
 
 def cut(page):
@@ -171,7 +159,6 @@ def test_a_page_killed_while_sending_records_nothing_twice(live_server, live_app
     page.set_input_files("#files", files=[{"name": "trap.jpg", "mimeType": "image/jpeg", "buffer": photo}])
     page.wait_for_selector(".evidence-chip.is-kept")
     save(page)
-    restore(page)
     held = []
 
     def reach_server_then_hang(route):
@@ -179,7 +166,10 @@ def test_a_page_killed_while_sending_records_nothing_twice(live_server, live_app
         held.append(route)
 
     context = page.context
+    context.unroute("**/*")
+    # Before the network is back: coming online sends the outbox at once (the `online` event).
     context.route("**/api/v1/incidents", reach_server_then_hang)
+    context.set_offline(False)
     page.evaluate("() => { window.wctOutbox.sendAll(); }")
     for _ in range(100):
         if held:

@@ -78,18 +78,16 @@ def create_token(page, base_url, name):
     page.wait_for_selector(".new-token")
 
 
-def test_the_sign_in_page(demo_app, demo_server, playwright_browser):
+def test_the_sign_in_page(demo_app, demo_server, new_page):
     problems = {}
     for language in demo_app.config["LANGUAGES"]:
-        context = playwright_browser.new_context(locale=browser_locale(language), viewport=PHONE)
-        page = context.new_page()
+        page = new_page(PHONE, browser_locale(language))
         for width, viewport in WIDTHS.items():
             page.set_viewport_size(viewport)
             page.goto(f"{demo_server}/login")
             assert page.locator("html").get_attribute("lang") == language
             problems[f"login-{language}-{width}"] = layout_problems(page)
             shoot(page, f"screens-login-{language}-{width}")
-        context.close()
     assert_fits(problems)
 
 
@@ -99,17 +97,20 @@ def browser_locale(language: str) -> str:
     return DAY_FIRST_LOCALES.get(language, language).replace("_", "-")
 
 
+def signed_in(new_page, server: str, role: Role, viewport: dict, locale: str = "en-US"):
+    """A new page of its own browser context, signed in as `role`, on the start page."""
+    page = new_page(viewport, locale)
+    sign_in(page, server, role)
+    page.wait_for_url(f"{server}/")
+    return page
+
+
 @pytest.mark.parametrize("role", list(Role))
-def test_every_page_of_each_role_fits_every_screen_and_language(demo_app, demo_server, playwright_browser, incidents,
-                                                                 role):
+def test_every_page_of_each_role_fits_every_screen_and_language(demo_app, demo_server, new_page, incidents, role):
     violations, problems = [], {}
     for language in demo_app.config["LANGUAGES"]:
         # The browser's language chooses the page's (the users have no preference of their own).
-        context = playwright_browser.new_context(viewport=DESKTOP, locale=browser_locale(language))
-        page = context.new_page()
-        page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
-        sign_in(page, demo_server, role)
-        page.wait_for_url(f"{demo_server}/")
+        page = signed_in(new_page, demo_server, role, DESKTOP, browser_locale(language))
         assert page.locator("html").get_attribute("lang") == language
         if role is Role.MANAGER:  # an export to list on the start page
             page.request.get(f"{demo_server}/reports/incidents.csv?category=snaring&country=RU").body()
@@ -126,15 +127,13 @@ def test_every_page_of_each_role_fits_every_screen_and_language(demo_app, demo_s
                 create_token(page, demo_server, f"station laptop {language} {width}")
                 problems[f"{role.value}-account-new-token-{language}-{width}"] = layout_problems(page)
                 shoot(page, f"screens-{role.value}-account-new-token-{language}-{width}")
-        context.close()
+        violations += page.csp_violations
     assert_fits(problems)
     assert violations == []
 
 
 def test_the_phone_shows_a_category_dashboards_figures_before_its_filters(demo_server, new_page):
-    page = new_page(viewport=PHONE)
-    sign_in(page, demo_server, Role.COORDINATOR)
-    page.wait_for_url(f"{demo_server}/")
+    page = signed_in(new_page, demo_server, Role.COORDINATOR, PHONE)
     page.goto(f"{demo_server}/dashboards/poaching")
     assert page.locator("details.dash-filters").get_attribute("open") is None
     assert page.locator("#kpi-incidents").bounding_box()["y"] < PHONE["height"]
@@ -147,9 +146,7 @@ def test_the_review_card_has_no_empty_half(demo_server, new_page, incidents):
     """Verify and Reject: each control spans the card's width it stands in, nothing beside a short
     button is left empty."""
     for viewport in (PHONE, DESKTOP):
-        page = new_page(viewport=viewport)
-        sign_in(page, demo_server, Role.COORDINATOR)
-        page.wait_for_url(f"{demo_server}/")
+        page = signed_in(new_page, demo_server, Role.COORDINATOR, viewport)
         page.goto(f"{demo_server}/incidents/{incidents['submitted']}")
         panel = page.locator(".actions-panel").bounding_box()
         for form in page.locator(".actions-panel form").all():
@@ -157,26 +154,19 @@ def test_the_review_card_has_no_empty_half(demo_server, new_page, incidents):
             assert box["width"] > panel["width"] * 0.9, (viewport, box, panel)
 
 
-def test_the_items_table_keeps_its_quantity_column_in_view(demo_app, demo_server, playwright_browser, incidents):
+def test_the_items_table_keeps_its_quantity_column_in_view(demo_app, demo_server, new_page, incidents):
     for language in demo_app.config["LANGUAGES"]:
-        context = playwright_browser.new_context(viewport=PHONE, locale=browser_locale(language))
-        page = context.new_page()
-        sign_in(page, demo_server, Role.COORDINATOR)
-        page.wait_for_url(f"{demo_server}/")
+        page = signed_in(new_page, demo_server, Role.COORDINATOR, PHONE, browser_locale(language))
         page.goto(f"{demo_server}/incidents/{incidents['submitted']}")
         for cell in page.locator(".items-table td.num").all():
             box = cell.bounding_box()
             assert box and box["x"] + box["width"] <= PHONE["width"], (language, box)
-        context.close()
 
 
-def test_a_clusters_count_reads_on_one_line_in_the_languages_digits(demo_server, playwright_browser):
+def test_a_clusters_count_reads_on_one_line_in_the_languages_digits(demo_server, new_page):
     """The list's map, zoomed out over 3,000 incidents: a cluster of 1,171 reads "1 171" in
     Russian, on one line inside its circle (not "117" over "1")."""
-    context = playwright_browser.new_context(viewport=DESKTOP, locale="ru-RU")
-    page = context.new_page()
-    sign_in(page, demo_server, Role.MANAGER)
-    page.wait_for_url(f"{demo_server}/")
+    page = signed_in(new_page, demo_server, Role.MANAGER, DESKTOP, "ru-RU")
     page.goto(f"{demo_server}/incidents")
     choose_view(page, demo_server, "list-map")
     page.wait_for_selector("#list-map .marker-cluster", state="attached")
@@ -187,16 +177,13 @@ def test_a_clusters_count_reads_on_one_line_in_the_languages_digits(demo_server,
         assert text == f"{int(text.replace(chr(160), '')):,}".replace(",", "\xa0"), text
         assert label["height"] < 24 and label["x"] >= circle["x"] and \
             label["x"] + label["width"] <= circle["x"] + circle["width"], (text, label, circle)
-    context.close()
 
 
 def test_the_tables_sensitive_badge_keeps_its_padding(demo_server, new_page):
     """Under the reference in the list's table, "Sensitive" sits inside its pill with room either
     side (a table-display badge in a collapsed-border table loses its padding)."""
     for viewport in (PHONE, DESKTOP):
-        page = new_page(viewport=viewport)
-        sign_in(page, demo_server, Role.MANAGER)
-        page.wait_for_url(f"{demo_server}/")
+        page = signed_in(new_page, demo_server, Role.MANAGER, viewport)
         page.goto(f"{demo_server}/incidents")
         choose_view(page, demo_server, "list-table")
         room = page.evaluate("""() => { const badge = document.querySelector('.incident-table .badge-sensitive');
@@ -208,9 +195,7 @@ def test_the_tables_sensitive_badge_keeps_its_padding(demo_server, new_page):
 
 def test_the_desk_menus_links_do_not_overlap(demo_server, new_page):
     """The highlighted page's pill stays clear of its neighbours in the desk menu."""
-    page = new_page(viewport=DESKTOP)
-    sign_in(page, demo_server, Role.COORDINATOR)
-    page.wait_for_url(f"{demo_server}/")
+    page = signed_in(new_page, demo_server, Role.COORDINATOR, DESKTOP)
     page.goto(f"{demo_server}/dashboards")
     links = page.locator(".desktop-menu > li > a, .desktop-menu > li .link-button").all()
     boxes = [link.bounding_box() for link in links]
@@ -219,17 +204,14 @@ def test_the_desk_menus_links_do_not_overlap(demo_server, new_page):
         assert left["x"] + left["width"] <= right["x"], (left, right)
 
 
-def test_an_import_report_fits_every_screen_and_language(demo_app, demo_server, playwright_browser):
+def test_an_import_report_fits_every_screen_and_language(demo_app, demo_server, new_page):
     """A manager's dry run of a file with a bad date, an unknown species, a negative quantity and
     an impossible position: the report's table of problems reads on a phone in every language."""
     broken = csv_file([row(1, occurred_at_utc="2025-02-30T10:00:00Z"),
                        row(2, species_scientific_name="Felis nonexista"), row(3, quantity="-4"), row(4, lat="95.5")])
     problems = {}
     for language in demo_app.config["LANGUAGES"]:
-        context = playwright_browser.new_context(viewport=PHONE, locale=browser_locale(language))
-        page = context.new_page()
-        sign_in(page, demo_server, Role.MANAGER)
-        page.wait_for_url(f"{demo_server}/")
+        page = signed_in(new_page, demo_server, Role.MANAGER, PHONE, browser_locale(language))
         page.goto(f"{demo_server}/admin/import")
         page.set_input_files("input[name=file]", files=[{"name": "field-book.csv", "mimeType": "text/csv",
                                                           "buffer": broken}])
@@ -240,5 +222,4 @@ def test_an_import_report_fits_every_screen_and_language(demo_app, demo_server, 
             page.set_viewport_size(viewport)
             problems[f"import-report-{language}-{width}"] = layout_problems(page)
             shoot(page, f"screens-manager-import-report-{language}-{width}")
-        context.close()
     assert_fits(problems)

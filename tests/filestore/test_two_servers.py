@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import time
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -12,19 +11,10 @@ from tests.evidence import files
 from tests.filestore.conftest import sign_in
 from tests.reports.conftest import build_dataset
 from tests.support.factories import make_user
+from tests.support.jobs import wait_for
 from tests.support.stored import stored_keys
 from tracker.extensions import db
 from tracker.models import Evidence, Role
-
-
-def wait_for(client, job_url: str, timeout: float = 30) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = client.get(job_url + "/status").get_json()
-        if status["state"] in ("done", "failed"):
-            return status
-        time.sleep(0.05)
-    raise AssertionError("the job did not finish")
 
 
 def test_an_export_built_on_one_server_is_downloaded_through_the_other(servers):

@@ -2,23 +2,19 @@
 binary is missing and REQUIRE_REDIS is not set (CI sets it)."""
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tests.support.redisserver import RedisUnavailable, temporary_redis
+from tests.support.servers import running
 from tracker.extensions import limiter
 
 
 @pytest.fixture
 def redis_server():
     try:
-        with temporary_redis() as server:
+        with running(temporary_redis, RedisUnavailable, "REQUIRE_REDIS",
+                     "Redis not available, shared rate-limit tests SKIPPED") as server:
             yield server
-    except RedisUnavailable as error:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            raise
-        pytest.skip(f"Redis not available, shared rate-limit tests SKIPPED: {error}")
     finally:
         # The limiter is one object for every app of the process; a test that stopped Redis
         # leaves it counting in memory, which must not carry into the next test.

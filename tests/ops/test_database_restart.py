@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
-import os
 import threading
 import time
 import urllib.error
@@ -27,6 +26,7 @@ from tests.conftest import TEST_DB, make_config
 from tests.support.factories import PASSWORD, make_user
 from tests.support.incidents import seed
 from tests.support.pgcluster import PostgresUnavailable, pg_ctl, temporary_cluster
+from tests.support.servers import running
 from tracker import create_app
 from tracker.audit.chain import verify_chain
 from tracker.auth import tokens
@@ -38,13 +38,9 @@ pytestmark = pytest.mark.skipif(TEST_DB != "postgres", reason="PostgreSQL only (
 
 @pytest.fixture
 def cluster():
-    try:
-        with temporary_cluster("tracker_fault") as url:
-            yield url
-    except PostgresUnavailable as error:
-        if os.environ.get("REQUIRE_POSTGRES") == "1":
-            raise
-        pytest.skip(f"PostgreSQL not available: {error}")
+    with running(lambda: temporary_cluster("tracker_fault"), PostgresUnavailable, "REQUIRE_POSTGRES",
+                 "PostgreSQL not available") as url:
+        yield url
 
 
 class Served:

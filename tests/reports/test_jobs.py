@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from tests.reports.helpers import export_events
 from tests.support import stored
+from tests.support.jobs import wait_for
 from tracker.models import Role
 from tracker.reports import jobs
 
@@ -20,16 +21,6 @@ from tracker.reports import jobs
 def small_limit(app):
     """Everything above one row counts as large."""
     app.config["REPORTS_SYNC_MAX_ROWS"] = 1
-
-
-def wait_for(client, job_url: str, timeout: float = 30) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = client.get(job_url + "/status").get_json()
-        if status["state"] in ("done", "failed"):
-            return status
-        time.sleep(0.05)
-    raise AssertionError("the job did not finish")
 
 
 def start(client, query: str) -> str:

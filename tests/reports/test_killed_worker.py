@@ -6,7 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
-from tests.reports.test_jobs import wait_for
+from tests.support.jobs import wait_for
 from tests.support.kill import run_and_kill
 from tracker.extensions import db
 from tracker.models import Role, User

@@ -21,6 +21,7 @@ interactive requests first.
 """
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import sqlite3
@@ -107,16 +108,12 @@ def _compiled(statement) -> tuple[str, list]:
                              for name in compiled.positiontup]
 
 
-_context = None
-
-
+@functools.cache
 def _processes():
     """Processes forked from a server that has this module (and so the app's code) imported."""
-    global _context
-    if _context is None:
-        _context = multiprocessing.get_context("forkserver")
-        _context.set_forkserver_preload([__name__])
-    return _context
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 def _lines_elsewhere(path: str, sql: str, parameters: list, busy_timeout: int) -> Iterator[bytes]:
