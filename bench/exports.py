@@ -26,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from baselines import native_csv
 from common import DATA, Gunicorn, make_app, postgres_database, session_cookie, sqlite_database
 
 MANAGER = "bench-manager"
@@ -59,15 +60,17 @@ def child(mode: str, url: str, xlsx_from: str | None) -> None:
         result = {"seconds": time.perf_counter() - started, "lines": lines, "bytes": size,
                   "first_byte": first_byte, "first_rows": first_rows}
     else:
-        from tracker.incidents.filters import FilterForm
+        from werkzeug.datastructures import MultiDict
+
         from tracker.reports.builders import incidents_xlsx
+        from tracker.reports.formats import incident_filters
 
         args = {"date_from": xlsx_from} if xlsx_from else {}
         path = Path(tempfile.mkdtemp()) / "bench.xlsx"
         with app.test_request_context("/reports/incidents.xlsx", query_string=args):
             user = db.session.query(User).filter_by(username=MANAGER).one()
             started = time.perf_counter()
-            tally = incidents_xlsx(str(path), FilterForm(args).filters(), user)
+            tally = incidents_xlsx(str(path), incident_filters(MultiDict(args)), user)
             result = {"seconds": time.perf_counter() - started, "rows": tally.rows, "incidents": tally.incidents,
                       "bytes": path.stat().st_size}
         path.unlink()
@@ -103,12 +106,13 @@ def http_csv(url: str, token: str) -> tuple[dict, float]:
         buffer = memoryview(bytearray(1 << 20))  # read into one buffer: the client's memory stays flat
         size = response.readinto(buffer)
         first_byte = time.perf_counter() - started
-        lines, first_rows = buffer[:size].tobytes().count(b"\n") - 1, None
+        lines = buffer[:size].tobytes().count(b"\n") - 1
+        first_rows = first_byte if lines else None  # a small export comes in one read
         while read := response.readinto(buffer):
-            if first_rows is None:
-                first_rows = time.perf_counter() - started
             size += read
             lines += buffer[:read].tobytes().count(b"\n")
+            if first_rows is None and lines:
+                first_rows = time.perf_counter() - started
         seconds = time.perf_counter() - started
         connection.close()
         rss = server.peak_rss_mb()
@@ -137,27 +141,9 @@ def prepare(url: str) -> tuple[str, int, str]:
     return sql, rows, token
 
 
-def native_seconds(url: str, sql: str) -> float:
-    started = time.perf_counter()
-    if url.startswith("sqlite"):
-        path = url.removeprefix("sqlite:///")
-        with open(os.devnull, "wb") as sink:
-            subprocess.run(["sqlite3", "-readonly", "-csv", "-header", path, sql], stdout=sink, check=True)
-    else:
-        import psycopg
-        from sqlalchemy.engine import make_url
-
-        conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-        with psycopg.connect(conninfo) as conn, conn.cursor() as cur:
-            with cur.copy(f"COPY ({sql}) TO STDOUT WITH CSV HEADER") as copy:
-                for _ in copy:
-                    pass
-    return time.perf_counter() - started
-
-
 def bench(name: str, url: str, xlsx: bool, xlsx_from: str | None) -> None:
     sql, rows, token = prepare(url)
-    native = native_seconds(url, sql)
+    native = native_csv(url, sql)[1]
     over_http, http_rss = http_csv(url, token)
     in_process, process_rss = run_child("csv", url, None)
     for result in (over_http, in_process):

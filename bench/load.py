@@ -1,7 +1,7 @@
 """Mixed load on N demo incidents, bounded in time: rangers submitting incidents with a photo,
 coordinators browsing the list and dashboards and verifying, managers exporting CSV and XLSX.
 
-    .venv/bin/python bench/load.py [--incidents 1000000] [--db sqlite|postgres] [--seconds 60]
+    .venv/bin/python bench/load.py [--incidents 1000000] [--db sqlite|postgres] [--seconds 60] [--warm-up 15]
                                    [--servers 1] [--workers 1] [--threads 8] [--redis] [--s3]
                                    [--rangers 20] [--coordinators 5] [--managers 2] [--ranger-pause 5-15]
     .venv/bin/python bench/load.py --url http://a:8000 --url http://b:8000 --database-url URL
@@ -15,10 +15,15 @@ against servers already running (several base URLs: the users are spread over th
 whose database is `--database-url`: the accounts are made there.
 
 locust runs headless from its own virtualenv (.venv-locust/, `make bench-load-venv`), with the
-users of bench/locustfile.py. Afterwards this prints p50, p95 and p99 per request type and the
-error count, and looks up every acknowledged submission in the database: each incident must be
-stored exactly once, with its photo exactly once. Targets: 0 errors, 0 lost or duplicated,
-submit and dashboard p95 <= 500 ms, CSV first byte <= 1 s.
+users of bench/locustfile.py. The first `--warm-up` seconds are load that is not counted (new
+worker processes, a cold database cache, everyone signing in); then, over `--seconds`, this
+prints p50, p95 and p99 per request type and the error count. Right after, on the same database,
+it measures the raw-SQL baselines of the targeted requests (bench/baselines.py, median ms,
+unloaded): an incident and its item inserted, the dashboards' numbers counted live, the first
+byte of the database's own CSV of the same year. Last, it looks up every acknowledged submission
+in the database (the warm-up's too): each incident must be stored exactly once, with its photo
+exactly once. Targets: 0 errors, 0 lost or duplicated, submit and dashboard p95 <= 500 ms, CSV
+first byte <= 1 s.
 """
 from __future__ import annotations
 
@@ -28,18 +33,21 @@ import contextlib
 import csv
 import io
 import json
+import math
 import os
 import secrets
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from common import DATA, ROOT, Gunicorn, make_app, postgres_database, sqlite_database
 
+START = "(start)"  # the timeline's mark of locust's start (bench/locustfile.py)
 LOCUST = ROOT / ".venv-locust" / "bin" / "locust"
 SCRATCH = Path(os.environ.get("BENCH_SCRATCH", "/tmp/tracker-bench-load"))
 TARGETS_MS = {"submit incident": 500, "dashboard overview": 500, "dashboard (category)": 500,
@@ -153,10 +161,11 @@ def run_locust(base_urls: list[str], config: dict, args, out: Path) -> Path:
     config_path, acks = out / "config.json", out / "acks.jsonl"
     config_path.write_text(json.dumps({**config, "base_urls": base_urls}))
     users = sum(config["users"].values())
-    env = {**os.environ, "BENCH_LOAD_CONFIG": str(config_path), "BENCH_LOAD_ACKS": str(acks)}
+    env = {**os.environ, "BENCH_LOAD_CONFIG": str(config_path), "BENCH_LOAD_ACKS": str(acks),
+           "BENCH_LOAD_TIMELINE": str(out / "timeline.csv")}
     with open(out / "locust.log", "w") as log:
         subprocess.run([str(LOCUST), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users),
-                        "-r", str(users), "-t", f"{args.seconds}s", "--stop-timeout", "120", "--csv",
+                        "-r", str(users), "-t", f"{args.warm_up + args.seconds}s", "--stop-timeout", "120", "--csv",
                         str(out / "run"), "--only-summary", "--loglevel", "WARNING"],
                        env=env, cwd=out, stdout=log, stderr=subprocess.STDOUT)
     if not (out / "run_stats.csv").exists():
@@ -164,23 +173,57 @@ def run_locust(base_urls: list[str], config: dict, args, out: Path) -> Path:
     return acks
 
 
-def report(out: Path) -> int:
-    """Prints the percentiles per request type; returns the number of failed requests."""
-    with open(out / "run_stats.csv", newline="") as f:
-        rows = list(csv.DictReader(f))
-    print(f"\n{'request':28} {'count':>6} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}  target")
-    errors = 0
-    for row in rows:
-        name = row["Name"] if row["Name"] != "Aggregated" else "all requests"
-        errors += int(row["Failure Count"]) if row["Name"] != "Aggregated" else 0
-        target = TARGETS_MS.get(row["Name"])
-        verdict = "" if target is None else f"p95 <= {target}: {'met' if float(row['95%']) <= target else 'NOT met'}"
-        print(f"{name:28} {row['Request Count']:>6} {row['Failure Count']:>6} {row['50%']:>7} {row['95%']:>7} "
-              f"{row['99%']:>7}  {verdict}")
+def timeline(out: Path, warm_up: float) -> tuple[dict, dict]:
+    """({name: [ms, ...]} of the requests started after the warm-up, {name: number failed}),
+    from locust's run in `out`; the requests of the warm-up are left out of both."""
+    with open(out / "timeline.csv", newline="") as f:
+        rows = [(float(started), name, float(ms), ok == "1") for started, name, ms, ok in csv.reader(f)]
+    begun = min((started for started, name, _, _ in rows if name == START), default=0.0)
+    times: dict[str, list[float]] = {}
+    failed: dict[str, int] = {}
+    for started, name, ms, ok in rows:
+        if name == START or started < begun + warm_up:
+            continue
+        times.setdefault(name, []).append(ms)
+        failed[name] = failed.get(name, 0) + (not ok)
+    return times, failed
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The nearest-rank percentile: the value that q% of the requests did not exceed."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+def report(out: Path, warm_up: float, baselines: dict[str, list[float]]) -> int:
+    """Prints the percentiles per request type after the warm-up, each target's verdict and the
+    raw-SQL baseline of its work (median, measured unloaded); returns the number of errors."""
+    times, failed = timeline(out, warm_up)
+    print(f"\n{'request':28} {'count':>6} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+          f"{'raw SQL':>8}  target")
+    for name in sorted(times):
+        values, target, raw = times[name], TARGETS_MS.get(name), baselines.get(name)
+        p95 = percentile(values, 95)
+        verdict = "" if target is None else f"p95 <= {target}: {'met' if p95 <= target else 'NOT met'}"
+        raw_text = f"{statistics.median(raw):.1f}" if raw else ""
+        print(f"{name:28} {len(values):>6} {failed[name]:>6} {percentile(values, 50):>7.0f} {p95:>7.0f} "
+              f"{percentile(values, 99):>7.0f} {raw_text:>8}  {verdict}")
     with open(out / "run_failures.csv", newline="") as f:
         for row in csv.DictReader(f):
-            print(f"  error: {row['Method']} {row['Name']}: {row['Error']} ({row['Occurrences']}x)")
-    return errors
+            print(f"  error: {row['Method']} {row['Name']}: {row['Error']} ({row['Occurrences']}x, run and warm-up)")
+    return sum(failed.values())
+
+
+def measure_baselines(database_url: str) -> dict[str, list[float]]:
+    """The raw-SQL baselines of the targeted requests, on the run's database right after it."""
+    from baselines import export_sql, native_csv, raw_dashboards, raw_submit
+
+    since = (datetime.now(timezone.utc) - timedelta(days=365)).date()
+    csv_sql = export_sql(database_url, "load-manager-1", date_from=since)
+    dashboards = raw_dashboards(database_url)
+    return {"submit incident": raw_submit(database_url), "dashboard overview": dashboards["overview"],
+            "dashboard (category)": dashboards["category"],
+            "CSV export (first byte)": [native_csv(database_url, csv_sql)[0] * 1000 for _ in range(3)]}
 
 
 def check_stored(database_url: str, acks: Path) -> tuple[int, int, int, int]:
@@ -224,7 +267,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--incidents", type=int, default=1_000_000)
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--seconds", type=int, default=60, help="measured seconds, after the warm-up")
+    parser.add_argument("--warm-up", type=int, default=15,
+                        help="seconds of load before the measured ones, not counted (default 15): the servers' "
+                             "first requests, the database's cache filling, everyone's sign-in")
     parser.add_argument("--servers", type=int, default=1)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--threads", type=int, default=8)
@@ -249,12 +295,13 @@ def main() -> None:
             f"{' sharing ' + shared if shared else ''}" if not args.url else ", ".join(base_urls)
         low, high = args.ranger_pause
         print(f"Load: {sum(counts.values())} users (rangers pausing {low:g}-{high:g} s) "
-              f"for {args.seconds} s against {where} "
+              f"for {args.seconds} s after a warm-up of {args.warm_up} s against {where} "
               f"({args.db if not args.url else database_url}; data in {DATA})")
         config = {**accounts(database_url, counts), "users": counts, "ranger_pause": args.ranger_pause,
                   "photo": base64.b64encode(photo()).decode()}
         acks = run_locust(base_urls, config, args, out)
-        errors = report(out)
+        print("Measuring the raw-SQL baselines ...", file=sys.stderr)
+        errors = report(out, args.warm_up, measure_baselines(database_url))
         incidents, photos, lost, duplicated = check_stored(database_url, acks)
     print(f"\nerrors: {errors}; acknowledged: {incidents} incidents, {photos} photos; "
           f"lost: {lost}, duplicated: {duplicated} (targets: 0)   raw figures in {out}")

@@ -4,7 +4,10 @@ this file imports nothing from the app, whose Flask locust's own would clash wit
 BENCH_LOAD_CONFIG names the JSON file load.py writes: the base URLs (users are spread over them
 in turn, as a load balancer would), the accounts, the rangers' API tokens, reference codes and a
 photo. Every acknowledged submission (201 or 200 for the incident, then for its photo) is
-appended to BENCH_LOAD_ACKS, one JSON line each, for load.py to look up in the database.
+appended to BENCH_LOAD_ACKS, one JSON line each, for load.py to look up in the database, and
+every request to BENCH_LOAD_TIMELINE (when it started, how long it took), from which load.py
+takes its percentiles. People arrive one by one over their first pause, as a day's work starts,
+rather than all in the same second.
 """
 from __future__ import annotations
 
@@ -25,14 +28,28 @@ CONFIG = json.loads(open(os.environ["BENCH_LOAD_CONFIG"], encoding="utf-8").read
 PHOTO = base64.b64decode(CONFIG["photo"])
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 _acks = open(os.environ["BENCH_LOAD_ACKS"], "a", encoding="utf-8")
+_timeline = open(os.environ["BENCH_LOAD_TIMELINE"], "w", encoding="utf-8")
 _acks_lock = threading.Lock()
 _turn = itertools.count()
+START = "(start)"
 
 
 def acknowledged(**record) -> None:
     with _acks_lock:
         _acks.write(json.dumps(record) + "\n")
         _acks.flush()
+
+
+@events.test_start.add_listener
+def _started(**kwargs) -> None:
+    _timeline.write(f"{time.time():.3f},{START},0,1\n")
+
+
+@events.request.add_listener
+def _timed(name: str, response_time: float, exception=None, **kwargs) -> None:
+    """Each request as `started (epoch s),name,milliseconds,ok`: bench/load.py's figures."""
+    _timeline.write(f"{time.time() - response_time / 1000:.3f},{name},{response_time:.1f},{int(exception is None)}\n")
+    _timeline.flush()
 
 
 class Account:
@@ -57,6 +74,7 @@ class Person(HttpUser):
     def on_start(self) -> None:
         self.client.base_url = CONFIG["base_urls"][next(_turn) % len(CONFIG["base_urls"])]
         self.account = ACCOUNTS[self.kind].next()
+        self.wait()  # people arrive one by one, not all in the same second
         if self.signs_in:
             self.sign_in()
 

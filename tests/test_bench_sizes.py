@@ -16,3 +16,15 @@ def test_the_list_benchmark_runs_on_a_small_database(tmp_path):
                             env={**os.environ, "BENCH_DATA": str(tmp_path)})
     assert result.returncode == 0, result.stderr[-2000:]
     assert "keyset after 150 rows (app query)" in result.stdout
+
+
+def test_the_export_benchmark_runs_on_a_small_database(tmp_path):
+    """A small export arrives in one read (its first rows came with its first byte), and the XLSX
+    from a date reads its filter as the app does."""
+    result = subprocess.run([sys.executable, "bench/exports.py", "--incidents", "300", "--db", "sqlite",
+                             "--xlsx-from", "2020-01-01"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "BENCH_DATA": str(tmp_path)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "over HTTP: app/native" in result.stdout
+    assert "app XLSX (from 2020-01-01)" in result.stdout
