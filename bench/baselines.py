@@ -2,7 +2,8 @@
 DBAPI (no ORM, no app), so that a benchmark can quote the app's figures against them from the
 same run, on the same data and machine.
 
-- `native_csv`: the database's own CSV of a statement (`sqlite3 -csv`, PostgreSQL `COPY`);
+- `native_csv`: the database's own CSV of a statement (`sqlite3 -csv`, PostgreSQL `COPY`), and
+  `export_csv_first_byte` its first byte for an export's rows;
 - `raw_submit`: one incident and its item inserted and committed;
 - `raw_dashboards`: the numbers of the overview and of a category dashboard counted live
   (bench/dashboards.py's hand-written SQL).
@@ -17,8 +18,9 @@ from datetime import datetime
 from common import make_app, timings
 
 
-def native_csv(url: str, sql: str) -> tuple[float, float]:
-    """(seconds to the first byte, seconds to the end) of the database's own CSV of `sql`."""
+def native_csv(url: str, sql: str, settings: tuple[str, ...] = ()) -> tuple[float, float]:
+    """(seconds to the first byte, seconds to the end) of the database's own CSV of `sql`;
+    PostgreSQL runs `settings` (SET LOCAL ...) first in the same transaction."""
     started = time.perf_counter()
     first = None
     if url.startswith("sqlite"):
@@ -34,28 +36,35 @@ def native_csv(url: str, sql: str) -> tuple[float, float]:
 
         conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         with psycopg.connect(conninfo) as conn, conn.cursor() as cur:
+            for setting in settings:
+                cur.execute(setting)
             with cur.copy(f"COPY ({sql}) TO STDOUT WITH CSV HEADER") as copy:
                 for _ in copy:
                     first = first or time.perf_counter() - started
     return first or 0.0, time.perf_counter() - started
 
 
-def export_sql(url: str, username: str, **filters) -> str:
-    """The incident export's statement as the app sends it for `username`, with its values."""
+def export_csv_first_byte(url: str, username: str, since) -> float:
+    """Milliseconds to the first byte of the database's own CSV of the rows a CSV export from
+    `since` holds for `username`, in its order; on PostgreSQL the app's COPY statement, with the
+    planner settings it runs under (streamed from the index, no sort)."""
     from sqlalchemy import select
 
     from tracker.extensions import db
     from tracker.incidents.filters import IncidentFilters
     from tracker.models import User
+    from tracker.reports.exports.pgcopy import SETTINGS, copy_statement
     from tracker.reports.rows import export_stmt
 
     app = make_app(url)
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == username))
-        sql = str(export_stmt(IncidentFilters(**filters), user).compile(db.engine,
-                                                                         compile_kwargs={"literal_binds": True}))
+        f = IncidentFilters(date_from=since)
+        postgres = db.engine.dialect.name == "postgresql"
+        statement = copy_statement(f, user, "en") if postgres else export_stmt(f, user)
+        sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
         db.engine.dispose()
-    return sql
+    return native_csv(url, sql, SETTINGS if postgres else ())[0] * 1000
 
 
 def raw_submit(url: str, repeat: int = 20) -> list[float]:

@@ -216,14 +216,14 @@ def report(out: Path, warm_up: float, baselines: dict[str, list[float]]) -> int:
 
 def measure_baselines(database_url: str) -> dict[str, list[float]]:
     """The raw-SQL baselines of the targeted requests, on the run's database right after it."""
-    from baselines import export_sql, native_csv, raw_dashboards, raw_submit
+    from baselines import export_csv_first_byte, raw_dashboards, raw_submit
 
     since = (datetime.now(timezone.utc) - timedelta(days=365)).date()
-    csv_sql = export_sql(database_url, "load-manager-1", date_from=since)
-    dashboards = raw_dashboards(database_url)
+    dashboards = raw_dashboards(database_url, repeat=5)
     return {"submit incident": raw_submit(database_url), "dashboard overview": dashboards["overview"],
             "dashboard (category)": dashboards["category"],
-            "CSV export (first byte)": [native_csv(database_url, csv_sql)[0] * 1000 for _ in range(3)]}
+            "CSV export (first byte)": [export_csv_first_byte(database_url, "load-manager-1", since)
+                                        for _ in range(3)]}
 
 
 def check_stored(database_url: str, acks: Path) -> tuple[int, int, int, int]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import sqlite3
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,6 @@ def test_the_raw_baselines_measure_the_run_database_and_leave_it_unchanged(bench
 
     first_byte, whole = baselines.native_csv(url, "SELECT ref FROM incidents")
     assert 0 < first_byte <= whole
+    with sqlite3.connect(path) as connection:
+        someone = connection.execute("SELECT username FROM users").fetchone()[0]
+    assert baselines.export_csv_first_byte(url, someone, date(2000, 1, 1)) > 0
