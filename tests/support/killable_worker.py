@@ -5,7 +5,8 @@
 
 The JSON names the config (database, folders, store), the user to sign in as (by session token),
 the URL to POST, and where to hold: `import` holds after the import's first rows are inserted
-(inside its transaction), `export` holds while the workbook is being written. The process prints
+(inside its transaction), `export` holds while the workbook is being built (in the build's own
+process, reports/building.py, which goes on without it). The process prints
 HOLDING when it is there, then waits to be killed.
 """
 from __future__ import annotations
@@ -41,12 +42,12 @@ def main() -> None:
 
         importer.insert_rows = insert_then_hold
     else:
-        from tracker.reports import builders
+        from tracker.reports import building
 
-        def write_and_hold(*args, **kwargs):
+        def build_and_hold(*args, **kwargs):
             hold()
 
-        builders.write_incidents = write_and_hold
+        building._outcome = build_and_hold
     app = create_app(config)
     client = app.test_client()
     with client.session_transaction() as session:

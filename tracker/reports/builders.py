@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -13,7 +12,7 @@ from tracker.incidents.filters import IncidentFilters
 from tracker.incidents.seizures import seizure_rule
 from tracker.incidents.visibility import sees_exact_positions
 from tracker.models import User, utcnow
-from tracker.reports import pdf
+from tracker.reports import jobs, pdf
 from tracker.reports.cites import CITES_COLUMNS, CitesSelection, cites_rows, cites_rows_rule
 from tracker.reports.describe import coordinate_policy, describe_filters
 from tracker.reports.exports import Tally
@@ -38,7 +37,7 @@ def _filters(f: IncidentFilters) -> list[tuple[str, str]]:
 def incidents_xlsx(path: str, f: IncidentFilters, user: User, progress: Progress | None = None) -> Tally:
     exact = sees_exact_positions(user)
     tally = Tally()
-    workbook = open_workbook(path, current_app.config["REPORTS_DIR"])
+    workbook = open_workbook(path, str(jobs.folder()))
     write_incidents(workbook, records(f, user, RecordBuilder(spreadsheet=True)), tally, progress)
     write_about(workbook, _about(_("Incidents"), user, [
         *_filters(f), (_("Incidents"), str(tally.incidents)), (_("Items"), str(tally.items)),
@@ -59,7 +58,7 @@ def cites_xlsx(path: str, selection: CitesSelection, user: User, progress: Progr
     """In English whatever the interface language: the report goes to the CITES Secretariat."""
     tally = Tally()
     with force_locale("en"):
-        workbook = open_workbook(path, current_app.config["REPORTS_DIR"])
+        workbook = open_workbook(path, str(jobs.folder()))
         sheet = SheetWriter(workbook, "illegal trade report", CITES_COLUMNS)
         for cells in cites_rows(selection, user):
             sheet.add(cells)

@@ -2,7 +2,8 @@
 of the registry with a `build`. Up to REPORTS_SYNC_MAX_ROWS (measured by the format's `size`) they
 are built while the browser waits; above that the page behind the export page's download button
 (`reports.chosen`) offers a background job with a progress bar, and a GET of the file's URL leads
-there too (a GET must not start work)."""
+there too (a GET must not start work). Either way the file is built in a process of its own
+(reports/building.py)."""
 from __future__ import annotations
 
 import io
@@ -12,12 +13,11 @@ import secrets
 from flask import abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 
 from tracker.auth.decorators import recent_login_required
 from tracker.forms import ActionForm
 from tracker.models import User
-from tracker.reports import formats, jobs
+from tracker.reports import building, formats, jobs
 from tracker.reports.blueprint import bp, may_export
 from tracker.reports.formats import Format
 from tracker.reports.provenance import record_export
@@ -31,7 +31,7 @@ def build_now(fmt: Format, subject, user: User):
         return redirect(url_for("reports.chosen", format=fmt.key, **subject.to_args()))
     path = jobs.folder() / f"{secrets.token_urlsafe(12)}.partial"
     try:
-        tally = fmt.build(str(path), subject, user)
+        tally = building.build(fmt, subject.to_args(), user, str(get_locale() or "en"), str(path))
         data = path.read_bytes()  # small by the limit above
     finally:
         path.unlink(missing_ok=True)
@@ -49,8 +49,7 @@ def _built(kind: str | None) -> Format:
 
 
 def _run_job(path: str, job: jobs.Job, user: User, progress) -> object:
-    fmt = _built(job.kind)
-    return fmt.build(path, fmt.report.parse(MultiDict(job.args)), user, progress)
+    return building.build(_built(job.kind), job.args, user, job.locale, path, progress)
 
 
 def _job_done(job: jobs.Job, user: User, tally) -> None:

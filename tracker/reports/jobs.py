@@ -1,13 +1,14 @@
 """Background builds of XLSX and PDF files too large to make while the browser waits, and of
 bulk imports (tracker/imports), which check and write large files the same way.
 
-A job is a thread in the worker process that started it (no new servers). Its status is a small
-JSON file (`<id>.json`) in the exports store (tracker/filestore) next to the file it builds, so
-any worker process, and with an S3 store any app server, can show the progress and serve the
-download. Only the user who started a job may see it; files are deleted after
-REPORTS_KEEP_HOURS. A job whose process ended before it finished (killed, or a restarted
-server) is reported as failed and can be started again: at once when the process ran on this
-machine, otherwise once its status has stopped moving for STALE_SECONDS.
+A job is a thread in the worker process that started it (no new servers); an export's thread
+waits for the file's build in a process of its own (reports/building.py), an import's does the
+work itself. Its status is a small JSON file (`<id>.json`) in the exports store
+(tracker/filestore) next to the file it builds, so any worker process, and with an S3 store any
+app server, can show the progress and serve the download. Only the user who started a job may
+see it; files are deleted after REPORTS_KEEP_HOURS. A job whose process ended before it finished
+(killed, or a restarted server) is reported as failed and can be started again: at once when
+the process ran on this machine, otherwise once its status has stopped moving for STALE_SECONDS.
 """
 from __future__ import annotations
 

@@ -12,24 +12,20 @@ so the numbers that columns.TEXT_FORMATS formats (positions, money, quantities) 
 those very Python functions, registered on the connection as SQL functions: one rule, called by
 the database.
 
-The statement runs in a process of its own (forked from a server process that has this module
-loaded, so it starts in milliseconds) at a lower CPU priority. In the app's process those
-per-row Python calls need its one interpreter lock, which every request needs too: a year's
-CSV held up the rangers' submissions and the dashboards (p95 1.3-2.5 s under bench/load.py) and
-itself took a minute. Its own process runs on another core, and the operating system serves the
-interactive requests first.
+The statement runs in a process of its own (tracker/processes.py) at a lower CPU priority. In the
+app's process those per-row Python calls need its one interpreter lock, which every request
+needs too: a year's CSV held up the rangers' submissions and the dashboards (p95 1.3-2.5 s under
+bench/load.py) and itself took a minute.
 """
 from __future__ import annotations
 
-import functools
-import multiprocessing
-import os
 import sqlite3
 from typing import Iterator
 
 from flask import current_app
 from sqlalchemy import String, cast, func, literal
 
+from tracker import processes
 from tracker.extensions import db
 from tracker.incidents.filters import IncidentFilters
 from tracker.models import User
@@ -38,7 +34,6 @@ from tracker.reports.exports import Tally
 from tracker.reports.exports.sqltext import COLUMNS, cells, neutralised, text_statement
 
 BATCH = 500  # lines per chunk: about 200 KB
-NICENESS = 10  # the export's process yields the CPU to requests (CFS: about a tenth of their share)
 PYTHON_FORMATS = ("float", "money", "quantity")  # formatted by columns.TEXT_FORMATS, see above
 
 
@@ -108,16 +103,8 @@ def _compiled(statement) -> tuple[str, list]:
                              for name in compiled.positiontup]
 
 
-@functools.cache
-def _processes():
-    """Processes forked from a server that has this module (and so the app's code) imported."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return context
-
-
 def _lines_elsewhere(path: str, sql: str, parameters: list, busy_timeout: int) -> Iterator[bytes]:
-    context = _processes()
+    context = processes.context()
     receiving, sending = context.Pipe(duplex=False)
     process = context.Process(target=_write_lines, args=(path, sql, parameters, busy_timeout, sending), daemon=True,
                               name="sqlite-csv")
@@ -143,7 +130,7 @@ def _write_lines(path: str, sql: str, parameters: list, busy_timeout: int, sendi
     """In the export's own process: the lines in chunks of BATCH through `sending`."""
     from tracker.database import configure_sqlite_connection
 
-    os.nice(NICENESS)
+    processes.yield_the_cpu()
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         configure_sqlite_connection(connection, busy_timeout)
