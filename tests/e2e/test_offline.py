@@ -236,7 +236,8 @@ def test_two_users_on_one_phone_see_only_their_own_queue(live_server, live_app, 
     page.wait_for_url(f"{live_server}/")
     assert waiting(page) == 0 and page.locator("[data-outbox-status]").is_hidden()
     page.goto(f"{live_server}/offline/outbox")
-    assert "Nothing is waiting on this phone." in page.locator("[data-outbox-list]").inner_text()
+    # The list is drawn by the page's script once it has read the browser's store: wait for it.
+    page.locator("[data-outbox-list]", has_text="Nothing is waiting on this phone.").wait_for()
     open_menu_and_sign_out(page)  # nothing of the coordinator's waits: no warning
     page.wait_for_url(f"{live_server}/login")
     page.unroute("**/api/v1/incidents")
