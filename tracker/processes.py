@@ -11,7 +11,7 @@ The processes are forked from a forkserver (multiprocessing): a clean process, w
 worker's threads or database connections, that has imported the app's modules once. A child
 starts in milliseconds and builds its own app from the parent's configuration in about 0.1 s.
 Forking the worker itself would copy its threads' held locks and its open connections. The
-forkserver costs about 100 MB of memory per server process that uses it.
+forkserver costs about 90 MB of memory per server process that uses it.
 """
 from __future__ import annotations
 

@@ -7,14 +7,12 @@ lock of the process it runs in: built in a server worker, a fortnight's XLSX (4-
 every other request of that worker. The child builds the app from the worker's configuration,
 reads as the same user in the same language, writes the file at `path` and reports its
 progress and its `Tally` through a pipe; the worker stores, serves and audits the file as before.
-At most BUILDS_AT_ONCE run at once per worker (each child holds an app and a workbook in memory);
-more wait their turn.
+How many run at once is bounded as before: by the worker's threads (files built while the
+browser waits) and by the background jobs' slots (reports/jobs.py).
 """
 from __future__ import annotations
 
-import threading
 import traceback
-from typing import Callable
 
 from flask import current_app
 from flask_babel import force_locale
@@ -23,13 +21,9 @@ from werkzeug.datastructures import MultiDict
 from tracker import processes
 from tracker.extensions import db
 from tracker.models import User
+from tracker.reports.builders import Progress
 from tracker.reports.exports import Tally
 from tracker.reports.formats import FORMATS, Format
-
-BUILDS_AT_ONCE = 2
-_turns = threading.BoundedSemaphore(BUILDS_AT_ONCE)
-
-Progress = Callable[..., None]
 
 
 class BuildFailed(RuntimeError):
@@ -40,20 +34,19 @@ def build(fmt: Format, args: dict, user: User, locale: str, path: str, progress:
     """Build `fmt` over the subject that query arguments `args` name, as `user` in `locale`, into
     `path`; `progress(done[, total])` is called as the child reports. Returns what it wrote."""
     context = processes.context()
-    with _turns:
-        receiving, sending = context.Pipe(duplex=False)
-        child = context.Process(target=_build_here, name=f"build-{fmt.key}", daemon=True,
-                                args=(dict(current_app.config), fmt.key, args, user.id, locale, path, sending))
-        child.start()
-        sending.close()
-        try:
-            return _outcome(receiving, progress or (lambda *values: None), child)
-        except BaseException:  # the request or the job gave up, or the build failed: it ends here
-            child.kill()
-            raise
-        finally:
-            receiving.close()
-            child.join()
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_build_here, name=f"build-{fmt.key}", daemon=True,
+                            args=(dict(current_app.config), fmt.key, args, user.id, locale, path, sending))
+    child.start()
+    sending.close()
+    try:
+        return _outcome(receiving, progress or (lambda *values: None), child)
+    except BaseException:  # the request or the job gave up, or the build failed: it ends here
+        child.kill()
+        raise
+    finally:
+        receiving.close()
+        child.join()
 
 
 def _outcome(receiving, progress: Progress, child) -> Tally:
