@@ -15,6 +15,7 @@ forkserver costs about 90 MB of memory per server process that uses it.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import os
@@ -32,6 +33,25 @@ def context():
     processes.set_forkserver_preload(sorted(
         name for name in sys.modules if name in ("config", "tracker") or name.startswith("tracker.")))
     return processes
+
+
+@contextlib.contextmanager
+def started(target, args: tuple, name: str):
+    """Runs `target(*args, sending)` in a child; yields (the receiving end of its pipe, the child).
+    The child is killed if the caller gives up (an exception, an abandoned download), and
+    always waited for."""
+    receiving, sending = context().Pipe(duplex=False)
+    child = context().Process(target=target, args=(*args, sending), name=name, daemon=True)
+    child.start()
+    sending.close()
+    try:
+        yield receiving, child
+    except BaseException:
+        child.kill()
+        raise
+    finally:
+        receiving.close()
+        child.join()
 
 
 def yield_the_cpu() -> None:

@@ -33,20 +33,9 @@ class BuildFailed(RuntimeError):
 def build(fmt: Format, args: dict, user: User, locale: str, path: str, progress: Progress | None = None) -> Tally:
     """Build `fmt` over the subject that query arguments `args` name, as `user` in `locale`, into
     `path`; `progress(done[, total])` is called as the child reports. Returns what it wrote."""
-    context = processes.context()
-    receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_build_here, name=f"build-{fmt.key}", daemon=True,
-                            args=(dict(current_app.config), fmt.key, args, user.id, locale, path, sending))
-    child.start()
-    sending.close()
-    try:
+    with processes.started(_build_here, (dict(current_app.config), fmt.key, args, user.id, locale, path),
+                           f"build-{fmt.key}") as (receiving, child):
         return _outcome(receiving, progress or (lambda *values: None), child)
-    except BaseException:  # the request or the job gave up, or the build failed: it ends here
-        child.kill()
-        raise
-    finally:
-        receiving.close()
-        child.join()
 
 
 def _outcome(receiving, progress: Progress, child) -> Tally:

@@ -104,26 +104,15 @@ def _compiled(statement) -> tuple[str, list]:
 
 
 def _lines_elsewhere(path: str, sql: str, parameters: list, busy_timeout: int) -> Iterator[bytes]:
-    context = processes.context()
-    receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_write_lines, args=(path, sql, parameters, busy_timeout, sending), daemon=True,
-                              name="sqlite-csv")
-    process.start()
-    sending.close()
-    try:
+    with processes.started(_write_lines, (path, sql, parameters, busy_timeout), "sqlite-csv") as (receiving, child):
         while True:
             try:
                 yield receiving.recv_bytes()
             except EOFError:
                 break
-        process.join()
-        if process.exitcode != 0:
-            raise RuntimeError(f"the CSV process ended with {process.exitcode}")
-    finally:
-        receiving.close()
-        if process.is_alive():  # the download was abandoned
-            process.kill()
-            process.join()
+        child.join()
+        if child.exitcode != 0:
+            raise RuntimeError(f"the CSV process ended with {child.exitcode}")
 
 
 def _write_lines(path: str, sql: str, parameters: list, busy_timeout: int, sending) -> None:
